@@ -1,0 +1,54 @@
+/**
+ * The one port every STS flavour implements. The issuance use case knows nothing about
+ * AWS or Volcengine wire formats; it hands an already-authorized, already-bounded request
+ * to the issuer of the grant's provider.
+ */
+export type ProviderName = 'aws' | 'volcengine';
+
+/** Duration limits documented by each provider (REFERENCE.md). */
+export const PROVIDER_DURATION_LIMITS: Record<ProviderName, { min: number; max: number }> = {
+  aws: { min: 900, max: 43_200 },
+  volcengine: { min: 900, max: 43_200 },
+};
+
+export interface AssumeRoleInput {
+  /** AWS role ARN or Volcengine role TRN, from the grant. */
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds: number;
+  /** From the grant only (invariant 5). AWS only. */
+  externalId?: string;
+  /** Derived from the caller. AWS only (Volcengine has no SourceIdentity). */
+  sourceIdentity?: string;
+  sessionTags?: Record<string, string>;
+  /** Minified session policy JSON. */
+  policy?: string;
+}
+
+export interface IssuedSession {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+  assumedRoleArn: string;
+  assumedRoleId?: string;
+  packedPolicySize?: number;
+  sourceIdentity?: string;
+}
+
+/** Time left for the whole request; issuers derive their timeouts from it (invariant 15). */
+export interface Budget {
+  remainingMs(): number;
+}
+
+export interface Issuer {
+  readonly provider: ProviderName;
+  /**
+   * Mints a session. Failures are thrown as BrokerError: denied → 403 (generic), invalid
+   * parameters → 400 with a safe message, throttling/timeouts/5xx → 503 with Retry-After,
+   * with the provider's own message in `internalReason` only.
+   */
+  assume(input: AssumeRoleInput, budget: Budget): Promise<IssuedSession>;
+}
+
+export type Issuers = Partial<Record<ProviderName, Issuer>>;

@@ -59,7 +59,13 @@ async function signRequest(input: SignInput = {}): Promise<SignedRequest> {
   const signed = await signer.sign(request, { signingDate: signedAt });
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(signed.headers)) headers[name.toLowerCase()] = value;
-  return { method: signed.method, path: signed.path, query: buildQueryString(signed.query), headers, body };
+  return {
+    method: signed.method,
+    path: signed.path,
+    query: buildQueryString(signed.query ?? {}),
+    headers,
+    body,
+  };
 }
 
 const verify = (request: SignedRequest, overrides: { now?: Date; service?: string; region?: string } = {}) =>

@@ -3,6 +3,8 @@
  * AWS or Volcengine wire formats; it hands an already-authorized, already-bounded request
  * to the issuer of the grant's provider.
  */
+import type { Budget } from '../budget.js';
+
 export type ProviderName = 'aws' | 'volcengine';
 
 /** Duration limits documented by each provider (REFERENCE.md). */
@@ -37,9 +39,7 @@ export interface IssuedSession {
 }
 
 /** Time left for the whole request; issuers derive their timeouts from it (invariant 15). */
-export interface Budget {
-  remainingMs(): number;
-}
+export type { Budget } from '../budget.js';
 
 export interface Issuer {
   readonly provider: ProviderName;

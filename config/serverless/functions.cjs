@@ -1,0 +1,36 @@
+// Functions and their HTTP routes, per stage. Deployed stages: every route has an
+// authorizer (aws_iam, or the JWT authorizer on the /oidc/ twin routes). The local stage
+// has none: serverless-offline cannot verify SigV4 or JWTs, so local/functions/* wrap each
+// route with our own verifier, and those handlers exist in the local stage only.
+module.exports = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const local = stage === 'local';
+  const root = local ? 'local/functions' : 'functions';
+  const jwtIssuer = local ? '' : await resolveVariable("param:jwtIssuer, ''");
+
+  const routes = (method, path) => {
+    if (local) return [{ httpApi: { method, path } }];
+    const events = [{ httpApi: { method, path, authorizer: { type: 'aws_iam' } } }];
+    if (jwtIssuer) {
+      events.push({
+        httpApi: { method, path: path.replace('/v1/', '/v1/oidc/'), authorizer: { name: 'oidc' } },
+      });
+    }
+    return events;
+  };
+
+  const fn = (name, roleLogicalId, events, extra = {}) => ({
+    handler: `${root}/${name}/handler.handler`,
+    ...(local ? {} : { role: roleLogicalId }),
+    events,
+    ...extra,
+  });
+
+  return {
+    issueCredentials: fn('issue-credentials', 'IssueCredentialsRole', routes('POST', '/v1/credentials'), {
+      ...(local ? {} : { reservedConcurrency: await resolveVariable('param:reservedConcurrency, 50') }),
+    }),
+    health: fn('health', 'HealthRole', routes('GET', '/v1/health')),
+    openapi: fn('openapi', 'OpenApiRole', routes('GET', '/v1/openapi.json')),
+  };
+};

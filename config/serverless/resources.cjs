@@ -1,0 +1,91 @@
+// CloudFormation resources: the audit table (one definition, config/audit-table.json, also
+// created by the local stack) and, in deployed stages, one least-privilege role per function.
+// The STS permissions name exactly the role ARNs of the grants file, read through the same
+// zod validation the broker runs at cold start (cli/check-grants.ts --json).
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+const table = require('../audit-table.json');
+
+const grantsSummary = (serviceDir, grantsFile) =>
+  JSON.parse(
+    execFileSync(process.execPath, ['--import', 'tsx', 'cli/check-grants.ts', '--json', grantsFile], {
+      cwd: serviceDir,
+      encoding: 'utf8',
+    }),
+  );
+
+const lambdaTrust = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+
+const logStatement = (service, stage, fn) => ({
+  Effect: 'Allow',
+  Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+  // Scoped to this function's own log group; streams inside it are named by Lambda.
+  Resource: {
+    'Fn::Sub': `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:/aws/lambda/${service}-${stage}-${fn}:*`,
+  },
+});
+
+const role = (service, stage, fn, statements) => ({
+  Type: 'AWS::IAM::Role',
+  Properties: {
+    AssumeRolePolicyDocument: lambdaTrust,
+    Policies: [
+      {
+        PolicyName: `${fn}-least-privilege`,
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [logStatement(service, stage, fn), ...statements],
+        },
+      },
+    ],
+  },
+});
+
+module.exports = async ({ resolveVariable }) => {
+  const stage = await resolveVariable('sls:stage');
+  const service = await resolveVariable('self:service');
+  const tableName = `${service}-${stage}-audit`;
+  const resources = {
+    AuditTable: {
+      Type: 'AWS::DynamoDB::Table',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { TableName: tableName, ...table },
+    },
+  };
+  if (stage === 'local') return { Resources: resources };
+
+  const grantsFile = await resolveVariable('param:grantsFile');
+  const { awsRoleArns } = grantsSummary(path.resolve(__dirname, '../..'), grantsFile);
+  const tableArn = { 'Fn::GetAtt': ['AuditTable', 'Arn'] };
+  // Each index by name: no wildcard even on the table's own indexes.
+  const indexArns = table.GlobalSecondaryIndexes.map((index) => ({
+    'Fn::Sub': `\${AuditTable.Arn}/index/${index.IndexName}`,
+  }));
+
+  Object.assign(resources, {
+    IssueCredentialsRole: role(service, stage, 'issueCredentials', [
+      ...(awsRoleArns.length > 0
+        ? [
+            {
+              Effect: 'Allow',
+              Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+              Resource: awsRoleArns,
+            },
+          ]
+        : []),
+      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
+    ]),
+    HealthRole: role(service, stage, 'health', [
+      { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: tableArn },
+    ]),
+    OpenApiRole: role(service, stage, 'openapi', []),
+    AuditQueryRole: role(service, stage, 'auditQuery', [
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [tableArn, ...indexArns] },
+    ]),
+  });
+  return { Resources: resources };
+};

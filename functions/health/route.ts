@@ -1,0 +1,29 @@
+/**
+ * GET /v1/health: a real round trip through the clients and permissions the broker
+ * mints with (GetCallerIdentity, and a GetItem on the audit table), so "healthy" means
+ * "can issue", not merely "the Lambda started".
+ */
+import type { AuditStore } from '../../lib/audit/dynamodb-store.js';
+import type { Route } from '../../lib/http/handler.js';
+import type { IdentityProbe } from '../../lib/providers/aws-sts.js';
+
+export function healthRoute(deps: {
+  identity: IdentityProbe;
+  audit: AuditStore;
+  version: string;
+  table: string;
+}): Route {
+  return {
+    name: 'health',
+    async handle({ facts }) {
+      const [identity] = await Promise.all([
+        deps.identity.whoAmI(facts.budget),
+        deps.audit.probe(facts.budget),
+      ]);
+      return {
+        status: 200,
+        body: { status: 'ok', version: deps.version, identity, table: { name: deps.table, status: 'ok' } },
+      };
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { Route } from '../../lib/http/handler.js';
+import type { IssueRequest, makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
+import { type IssueRequestBody, issueRequestSchema } from './schema.js';
+
+const toIssueRequest = ({ grant, roleArn, ...rest }: IssueRequestBody): IssueRequest =>
+  grant !== undefined ? { grant, ...rest } : { roleArn: roleArn ?? '', ...rest };
+
+export function issueCredentialsRoute(
+  issue: ReturnType<typeof makeIssueCredentials>,
+): Route<IssueRequestBody> {
+  return {
+    name: 'issue-credentials',
+    body: issueRequestSchema,
+    async handle({ caller, body, facts }) {
+      const outcome = await issue(caller, toIssueRequest(body), facts);
+      return { status: 'dryRun' in outcome ? 200 : 201, body: outcome };
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Broker configuration from the environment, validated once at cold start: a Lambda
+ * with a broken configuration must fail its first invocation loudly rather than mint
+ * credentials under wrong assumptions.
+ */
+import { z } from 'zod';
+
+const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  BROKER_STAGE: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/)
+    .default('local'),
+  BROKER_GRANTS_FILE: z.string().min(1).default('local/grants.yaml'),
+  BROKER_AUDIT_TABLE: z.string().min(3).max(255).default('credential-broker-audit-local'),
+  BROKER_VERSION: z.string().default('0.1.0'),
+  /** The broker runs as a Lambda role, so AWS caps chained sessions at 3600 s. */
+  BROKER_ROLE_CHAINING: boolean.default(true),
+  BROKER_STS_MAX_ATTEMPTS: positiveInt.max(5).default(3),
+  BROKER_STS_TIMEOUT_MS: positiveInt.max(25_000).default(3_000),
+  BROKER_DYNAMODB_MAX_ATTEMPTS: positiveInt.max(5).default(2),
+  BROKER_DYNAMODB_TIMEOUT_MS: positiveInt.max(25_000).default(1_500),
+  BROKER_MAX_BODY_BYTES: positiveInt.max(1_048_576).default(65_536),
+  BROKER_VOLCENGINE_ENDPOINT: z.string().url().default('https://sts.volcengineapi.com'),
+  BROKER_VOLCENGINE_REGION: z.string().default('cn-north-1'),
+  BROKER_VOLCENGINE_ACCESS_KEY_ID: z.string().optional(),
+  BROKER_VOLCENGINE_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_REGION: z.string().default('us-east-1'),
+});
+
+export type BrokerConfig = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid broker configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    stage: e.BROKER_STAGE,
+    version: e.BROKER_VERSION,
+    grantsFile: e.BROKER_GRANTS_FILE,
+    auditTable: e.BROKER_AUDIT_TABLE,
+    region: e.AWS_REGION,
+    roleChaining: e.BROKER_ROLE_CHAINING,
+    maxBodyBytes: e.BROKER_MAX_BODY_BYTES,
+    sts: { maxAttempts: e.BROKER_STS_MAX_ATTEMPTS, timeoutMs: e.BROKER_STS_TIMEOUT_MS },
+    dynamodb: { maxAttempts: e.BROKER_DYNAMODB_MAX_ATTEMPTS, timeoutMs: e.BROKER_DYNAMODB_TIMEOUT_MS },
+    volcengine:
+      e.BROKER_VOLCENGINE_ACCESS_KEY_ID && e.BROKER_VOLCENGINE_SECRET_ACCESS_KEY
+        ? {
+            endpoint: e.BROKER_VOLCENGINE_ENDPOINT,
+            region: e.BROKER_VOLCENGINE_REGION,
+            credentials: {
+              accessKeyId: e.BROKER_VOLCENGINE_ACCESS_KEY_ID,
+              secretAccessKey: e.BROKER_VOLCENGINE_SECRET_ACCESS_KEY,
+            },
+          }
+        : undefined,
+  };
+}

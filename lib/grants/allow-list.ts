@@ -1,0 +1,48 @@
+/**
+ * Allow-list matching: a role is minted only when a grant names both this caller and
+ * this role (invariant 4). Lookups are by precomputed keys, so matching cost does not
+ * grow with the number of callers in a grant.
+ */
+import { type Grant, type GrantsFile, grantRole } from '../config/grants-schema.js';
+import { type Caller, callerRefKey } from './caller.js';
+
+export type GrantSelector = { grant: string } | { roleArn: string };
+
+export type Authorization =
+  | { allowed: true; grant: Grant }
+  | { allowed: false; reason: 'caller_denied' | 'no_matching_grant' | 'grant_disabled' | 'ambiguous_role' };
+
+export interface AllowList {
+  authorize(caller: Caller, selector: GrantSelector): Authorization;
+  isAuditor(caller: Caller): boolean;
+  grants(): readonly Grant[];
+}
+
+export function makeAllowList(file: GrantsFile): AllowList {
+  const callersOf = new Map(file.grants.map((g) => [g.id, new Set(g.callers.map(callerRefKey))]));
+  const auditors = new Set(file.auditors.map(callerRefKey));
+  const denied = new Set(file.deniedCallers.map(callerRefKey));
+
+  const candidates = (selector: GrantSelector) =>
+    'grant' in selector
+      ? file.grants.filter((g) => g.id === selector.grant)
+      : file.grants.filter((g) => grantRole(g) === selector.roleArn);
+
+  return {
+    authorize(caller, selector) {
+      if (denied.has(caller.key)) return { allowed: false, reason: 'caller_denied' };
+      const named = candidates(selector).filter((g) => callersOf.get(g.id)?.has(caller.key));
+      const enabled = named.filter((g) => !g.disabled);
+      if (enabled.length === 0) {
+        return { allowed: false, reason: named.length > 0 ? 'grant_disabled' : 'no_matching_grant' };
+      }
+      // Two enabled grants for the same caller and role could carry different ceilings:
+      // refuse to guess which one applies; the caller must name the grant.
+      if (enabled.length > 1) return { allowed: false, reason: 'ambiguous_role' };
+      const [grant] = enabled;
+      return grant ? { allowed: true, grant } : { allowed: false, reason: 'no_matching_grant' };
+    },
+    isAuditor: (caller) => !denied.has(caller.key) && auditors.has(caller.key),
+    grants: () => file.grants,
+  };
+}

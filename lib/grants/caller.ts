@@ -1,0 +1,78 @@
+/**
+ * Who is calling, as the authorizer established it. AWS principals are matched by
+ * account + role/user name (IAM names are unique per account whatever their path);
+ * the session name of an assumed role is kept for attribution and never used to match
+ * (invariant 2).
+ */
+import type { CallerRef } from '../config/grants-schema.js';
+
+export type Caller =
+  | {
+      kind: 'aws';
+      /** The principal exactly as authenticated, e.g. arn:aws:sts::A:assumed-role/R/S. */
+      principalArn: string;
+      account: string;
+      principalType: 'role' | 'user';
+      /** Role or user name: what grants match on. */
+      name: string;
+      /** Session name of an assumed-role caller, for attribution only. */
+      sessionName?: string;
+      /** Stable matching key: aws:{account}:{role|user}/{name}. */
+      key: string;
+    }
+  | { kind: 'oidc'; issuer: string; subject: string; name: string; key: string };
+
+const ASSUMED_ROLE =
+  /^arn:(aws(?:-cn|-us-gov)?):sts::(\d{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64})$/;
+const IAM_PRINCIPAL =
+  /^arn:(aws(?:-cn|-us-gov)?):iam::(\d{12}):(role|user)\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
+
+const awsKey = (account: string, type: 'role' | 'user', name: string) => `aws:${account}:${type}/${name}`;
+const oidcKey = (issuer: string, subject: string) => `oidc:${issuer}#${subject}`;
+
+/** Normalizes an authenticated AWS principal ARN; undefined when it is not a shape we accept. */
+export function awsCaller(principalArn: string): Caller | undefined {
+  const assumed = ASSUMED_ROLE.exec(principalArn);
+  if (assumed) {
+    const [, , account = '', name = '', sessionName] = assumed;
+    return {
+      kind: 'aws',
+      principalArn,
+      account,
+      principalType: 'role',
+      name,
+      sessionName,
+      key: awsKey(account, 'role', name),
+    };
+  }
+  const iam = IAM_PRINCIPAL.exec(principalArn);
+  if (iam) {
+    const [, , account = '', type, name = ''] = iam;
+    const principalType = type === 'user' ? 'user' : 'role';
+    return {
+      kind: 'aws',
+      principalArn,
+      account,
+      principalType,
+      name,
+      key: awsKey(account, principalType, name),
+    };
+  }
+  return undefined;
+}
+
+export function oidcCaller(issuer: string, subject: string): Caller {
+  return { kind: 'oidc', issuer, subject, name: subject, key: oidcKey(issuer, subject) };
+}
+
+/** The matching key of a caller named in the grants file. */
+export function callerRefKey(ref: CallerRef): string {
+  if (typeof ref !== 'string') return oidcKey(ref.issuer, ref.subject);
+  const normalized = awsCaller(ref);
+  // The schema already guarantees the shape; an unmatchable key can never equal a caller's.
+  return normalized ? normalized.key : `invalid:${ref}`;
+}
+
+/** The raw principal for audit: ARN for AWS, issuer#subject for OIDC. */
+export const callerPrincipal = (caller: Caller): string =>
+  caller.kind === 'aws' ? caller.principalArn : `${caller.issuer}#${caller.subject}`;

@@ -1,0 +1,51 @@
+/**
+ * Session duration bounds (invariant 6). The broker never clamps: a request outside
+ * the range is refused with the range and the bound that set it, because a silently
+ * shorter session breaks a rotation job later, and a silently longer one widens exposure.
+ */
+import type { Grant } from '../config/grants-schema.js';
+import { BrokerError } from '../errors.js';
+import { PROVIDER_DURATION_LIMITS } from '../providers/issuer.js';
+
+export type DurationBound = 'provider_maximum' | 'grant_maximum' | 'role_maximum' | 'role_chaining';
+
+export interface DurationRange {
+  min: number;
+  max: number;
+  /** Which limit set `max`: shown in the 400 and in dry runs. */
+  maxSetBy: DurationBound;
+}
+
+/** AWS caps sessions assumed by a role session (the broker's Lambda role) at one hour. */
+const ROLE_CHAINING_MAX = 3600;
+const SAFE_DEFAULT = 900;
+
+export function durationRange(grant: Grant, options: { roleChaining: boolean }): DurationRange {
+  const limits = PROVIDER_DURATION_LIMITS[grant.provider];
+  const bounds: [DurationBound, number][] = [['provider_maximum', limits.max]];
+  if (grant.maxDurationSeconds !== undefined) bounds.push(['grant_maximum', grant.maxDurationSeconds]);
+  if (grant.provider === 'aws') {
+    bounds.push(['role_maximum', grant.roleMaxSessionDurationSeconds]);
+    if (options.roleChaining) bounds.push(['role_chaining', ROLE_CHAINING_MAX]);
+  }
+  const [maxSetBy, max] = bounds.reduce((lowest, bound) => (bound[1] < lowest[1] ? bound : lowest));
+  return { min: limits.min, max, maxSetBy };
+}
+
+export function boundDuration(
+  requested: number | undefined,
+  grant: Grant,
+  options: { roleChaining: boolean },
+): { durationSeconds: number; range: DurationRange } {
+  const range = durationRange(grant, options);
+  const durationSeconds = requested ?? Math.min(grant.defaultDurationSeconds ?? SAFE_DEFAULT, range.max);
+  if (!Number.isSafeInteger(durationSeconds) || durationSeconds < range.min || durationSeconds > range.max) {
+    throw new BrokerError(
+      400,
+      'duration_out_of_range',
+      `durationSeconds must be an integer from ${range.min} to ${range.max} for this grant (maximum set by ${range.maxSetBy.replace('_', ' ')}).`,
+      { fields: [{ path: 'durationSeconds', message: `allowed range ${range.min}-${range.max}` }] },
+    );
+  }
+  return { durationSeconds, range };
+}

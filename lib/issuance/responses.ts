@@ -1,0 +1,91 @@
+/**
+ * Response bodies of POST /v1/credentials. Secrets appear in exactly one place, the
+ * `credentials` object of an issued response, built only after the ISSUED record committed.
+ */
+import { type Grant, grantRole } from '../config/grants-schema.js';
+import type { IssuedSession, ProviderName } from '../providers/issuer.js';
+import type { DurationRange } from './duration.js';
+import type { SessionPolicy } from './session-policy.js';
+
+export interface IssuedResponse {
+  issuanceId: string;
+  grant: string;
+  provider: ProviderName;
+  roleArn: string;
+  assumedRoleArn: string;
+  sourceIdentity?: string;
+  durationSeconds: number;
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
+}
+
+export interface DryRunResponse {
+  dryRun: true;
+  decision: 'allow';
+  issuanceId: string;
+  grant: string;
+  provider: ProviderName;
+  roleArn: string;
+  durationSeconds: number;
+  durationRange: DurationRange;
+  roleSessionName: string;
+  sourceIdentity?: string;
+  sessionTags?: Record<string, string>;
+  sessionPolicy: { source: SessionPolicy['source']; document?: unknown; size: number; sha256?: string };
+  containment?: SessionPolicy['containment'];
+}
+
+export function toIssuedResponse(
+  issuanceId: string,
+  grant: Grant,
+  durationSeconds: number,
+  session: IssuedSession,
+): IssuedResponse {
+  return {
+    issuanceId,
+    grant: grant.id,
+    provider: grant.provider,
+    roleArn: grantRole(grant),
+    assumedRoleArn: session.assumedRoleArn,
+    sourceIdentity: session.sourceIdentity,
+    durationSeconds,
+    credentials: {
+      accessKeyId: session.accessKeyId,
+      secretAccessKey: session.secretAccessKey,
+      sessionToken: session.sessionToken,
+      expiration: session.expiration.toISOString(),
+    },
+  };
+}
+
+export function toDryRunResponse(
+  issuanceId: string,
+  grant: Grant,
+  plan: {
+    durationSeconds: number;
+    range: DurationRange;
+    policy: SessionPolicy;
+    names: { roleSessionName: string; sourceIdentity: string };
+    sessionTags?: Record<string, string>;
+  },
+): DryRunResponse {
+  return {
+    dryRun: true,
+    decision: 'allow',
+    issuanceId,
+    grant: grant.id,
+    provider: grant.provider,
+    roleArn: grantRole(grant),
+    durationSeconds: plan.durationSeconds,
+    durationRange: plan.range,
+    roleSessionName: plan.names.roleSessionName,
+    sourceIdentity: grant.provider === 'aws' ? plan.names.sourceIdentity : undefined,
+    sessionTags: plan.sessionTags,
+    sessionPolicy: {
+      source: plan.policy.source,
+      document: plan.policy.document === undefined ? undefined : JSON.parse(plan.policy.document),
+      size: plan.policy.size,
+      sha256: plan.policy.sha256,
+    },
+    containment: plan.policy.containment,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Session tags come from the grant only (invariant 5); their values may be templated
+ * with facts of the authenticated caller. Placeholders are a closed list: an unknown one
+ * is kept literally rather than guessed.
+ */
+import type { Grant } from '../config/grants-schema.js';
+import { BrokerError } from '../errors.js';
+import type { Caller } from '../grants/caller.js';
+
+const PLACEHOLDER = /\{(caller\.name|caller\.account|caller\.id|grant\.id)\}/g;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+export function renderSessionTags(grant: Grant, caller: Caller): Record<string, string> | undefined {
+  if (!grant.sessionTags) return undefined;
+  const facts: Record<string, string> = {
+    'caller.name': caller.name,
+    'caller.account': caller.kind === 'aws' ? caller.account : '',
+    'caller.id': caller.kind === 'aws' ? caller.principalArn : caller.subject,
+    'grant.id': grant.id,
+  };
+  const tags: Record<string, string> = {};
+  for (const [key, template] of Object.entries(grant.sessionTags)) {
+    const value = template.replace(PLACEHOLDER, (_, name: string) => facts[name] ?? '');
+    // An OIDC subject may hold characters STS refuses in a tag value: fail as a grant
+    // configuration problem rather than send a request STS will reject.
+    if (!TAG_VALUE.test(value)) {
+      throw new BrokerError(500, 'grant_misconfigured', 'The grant cannot be used for this caller.', {
+        internalReason: `session tag ${key} renders to a value STS does not accept`,
+      });
+    }
+    tags[key] = value;
+  }
+  return tags;
+}

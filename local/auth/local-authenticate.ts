@@ -1,0 +1,74 @@
+/**
+ * Local-stage authentication (dev and tests only, never bundled into a deployed stage).
+ * serverless-offline neither emulates AWS_IAM auth nor verifies JWT signatures, so the
+ * local stage verifies what API Gateway would: SigV4 (service execute-api, body
+ * included, 5-minute window) against the dev identities, or a bearer JWT (issuer,
+ * audience, expiry, not-before, signature; ES256 only, so `none` and HS/RS confusion
+ * are refused) against the local issuer's JWKS.
+ */
+import { readFileSync } from 'node:fs';
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
+import { unauthenticated } from '../../lib/errors.js';
+import { awsCaller, type Caller, oidcCaller } from '../../lib/grants/caller.js';
+import { rawBody } from '../../lib/http/body.js';
+import type { Authenticate, HttpEvent } from '../../lib/http/handler.js';
+import { type SigningIdentity, verifySigV4 } from '../../lib/http/sigv4-verifier.js';
+
+export interface LocalAuthOptions {
+  identities: SigningIdentity[];
+  jwt?: { jwks: JSONWebKeySet; issuer: string; audience: string };
+  now?: () => Date;
+}
+
+export const JWT_ALGORITHMS = ['ES256'];
+
+export function makeLocalAuthenticate(options: LocalAuthOptions): Authenticate {
+  const byKey = new Map(options.identities.map((identity) => [identity.accessKeyId, identity]));
+  const keySet = options.jwt ? createLocalJWKSet(options.jwt.jwks) : undefined;
+  const now = options.now ?? (() => new Date());
+
+  return async (event: HttpEvent): Promise<Caller> => {
+    const headers = lowerCaseHeaders(event.headers);
+    const authorization = headers.authorization ?? '';
+    if (authorization.startsWith('Bearer ')) {
+      if (!keySet || !options.jwt) throw unauthenticated('bearer token but no local issuer configured');
+      try {
+        const { payload } = await jwtVerify(authorization.slice('Bearer '.length), keySet, {
+          issuer: options.jwt.issuer,
+          audience: options.jwt.audience,
+          algorithms: JWT_ALGORITHMS,
+          currentDate: now(),
+          requiredClaims: ['sub', 'exp'],
+        });
+        return oidcCaller(options.jwt.issuer, String(payload.sub));
+      } catch (error) {
+        throw unauthenticated(`jwt: ${error instanceof Error ? error.name : 'invalid'}`);
+      }
+    }
+    const verdict = await verifySigV4(
+      {
+        method: event.requestContext?.http?.method ?? 'GET',
+        path: event.rawPath,
+        query: event.rawQueryString ?? '',
+        headers,
+        body: rawBody(event),
+      },
+      { service: 'execute-api', lookup: (accessKeyId) => byKey.get(accessKeyId), now: now() },
+    );
+    if (!verdict.ok) throw unauthenticated(`sigv4 ${verdict.code}: ${verdict.reason}`);
+    const caller = awsCaller(verdict.identity.principalArn);
+    if (!caller) throw unauthenticated('dev identity is not a role, user or assumed-role ARN');
+    return caller;
+  };
+}
+
+function lowerCaseHeaders(headers: HttpEvent['headers']): Record<string, string | undefined> {
+  const lowered: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) lowered[name.toLowerCase()] = value;
+  return lowered;
+}
+
+/** The local issuer's public keys, written by the local stack at start (never a real issuer). */
+export function readLocalJwks(file: string): JSONWebKeySet {
+  return JSON.parse(readFileSync(file, 'utf8')) as JSONWebKeySet;
+}

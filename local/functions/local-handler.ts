@@ -1,0 +1,23 @@
+/**
+ * Wraps a deployed route with local-stage authentication. Refuses to load outside the
+ * local stage, so a misrouted handler path can never accept dev identities in an account.
+ */
+import { type HttpHandlerOptions, httpHandler, type Route } from '../../lib/http/handler.js';
+import { makeLocalAuthenticate, readLocalJwks } from '../auth/local-authenticate.js';
+import { loadDevIdentities } from '../dev-identities.js';
+
+export function localHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOptions, stage: string) {
+  if (stage !== 'local') throw new Error(`local handlers run in the local stage only (stage is ${stage})`);
+  const jwksFile = process.env.BROKER_LOCAL_JWKS_FILE;
+  const authenticate = makeLocalAuthenticate({
+    identities: loadDevIdentities(process.env.BROKER_DEV_IDENTITIES_FILE ?? 'local/dev-identities.json'),
+    jwt: jwksFile
+      ? {
+          jwks: readLocalJwks(jwksFile),
+          issuer: process.env.BROKER_LOCAL_JWT_ISSUER ?? 'http://127.0.0.1/local-issuer',
+          audience: process.env.BROKER_LOCAL_JWT_AUDIENCE ?? 'credential-broker',
+        }
+      : undefined,
+  });
+  return httpHandler(route, { ...options, authenticate });
+}

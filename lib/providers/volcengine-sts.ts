@@ -1,0 +1,140 @@
+/**
+ * Volcengine STS AssumeRole behind the Issuer port (seed 003). The broker signs as an IAM
+ * sub-user (the main account cannot assume roles) with our own HMAC-SHA256 signer.
+ *
+ * Constraints from outside that shape this module:
+ * - The service silently clamps DurationSeconds into 900–43200, so the broker checks the
+ *   range itself and refuses, rather than hand out a session the caller did not ask for.
+ * - Failures arrive in ResponseMetadata.Error, sometimes with HTTP 200: the body decides.
+ * - Throttling and server-side failures are retried with jitter inside the request budget,
+ *   then reported as 503; the provider's own words go to internalReason only.
+ */
+import { BrokerError, dependencyUnavailable } from '../errors.js';
+import {
+  type AssumeRoleInput,
+  type Budget,
+  type IssuedSession,
+  type Issuer,
+  PROVIDER_DURATION_LIMITS,
+} from './issuer.js';
+import { defaultSleep, RetriesExhausted, withRetries } from './retry.js';
+import { signVolcengineRequest, type VolcengineSigningKey } from './volcengine-signer.js';
+import { interpretAssumeRoleResponse, TransientFailure } from './volcengine-sts-response.js';
+
+export interface VolcengineIssuerOptions {
+  /** e.g. https://sts.volcengineapi.com, or the local emulator's URL. */
+  endpoint: string;
+  /** Signing region of the credential scope; the vendor SDK's default is cn-north-1. */
+  region?: string;
+  /** The broker's IAM sub-user key, from secret configuration (never the grants file). */
+  credentials: VolcengineSigningKey;
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+  fetch?: typeof fetch;
+  clock?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const DEPENDENCY = 'volcengine-sts';
+const ROLE_TRN = /^trn:iam::\d{1,20}:role\/[\w+=,.@-]{1,64}$/;
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+
+export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
+  const origin = new URL(options.endpoint).origin;
+  const host = new URL(options.endpoint).host;
+  const scope = { region: options.region ?? 'cn-north-1', service: 'sts' };
+  const fetchImpl = options.fetch ?? fetch;
+  const clock = options.clock ?? (() => new Date());
+
+  async function callOnce(query: Record<string, string>, timeoutMs: number): Promise<IssuedSession> {
+    // Host is signed so a signature cannot be replayed against another endpoint; fetch sets it.
+    const signed = signVolcengineRequest(
+      { method: 'GET', pathname: '/', query, headers: { Host: host } },
+      options.credentials,
+      scope,
+      clock(),
+    );
+    const { Host: _host, ...headers } = signed.headers;
+    let status: number;
+    let text: string;
+    try {
+      const response = await fetchImpl(`${origin}/?${signed.queryString}`, {
+        method: 'GET',
+        headers,
+        redirect: 'error',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      const name = error instanceof Error ? error.name : 'unknown';
+      throw new TransientFailure(
+        name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error (${name})`,
+      );
+    }
+    return interpretAssumeRoleResponse(status, text, clock());
+  }
+
+  return {
+    provider: 'volcengine',
+    async assume(input: AssumeRoleInput, budget: Budget): Promise<IssuedSession> {
+      const query = assumeRoleQuery(input);
+      try {
+        return await withRetries((attempt) => callOnce(query, attempt.timeoutMs), budget, {
+          maxAttempts: options.maxAttempts ?? 3,
+          requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+          isRetryable: (error) => error instanceof TransientFailure,
+          sleep: options.sleep ?? defaultSleep,
+        });
+      } catch (error) {
+        if (!(error instanceof RetriesExhausted)) throw error;
+        const last = error.lastError instanceof Error ? `; last failure: ${error.lastError.message}` : '';
+        throw dependencyUnavailable(DEPENDENCY, `${error.message}${last}`);
+      }
+    },
+  };
+}
+
+/** Re-checks what the real service would clamp or misread, before anything is sent. */
+function assumeRoleQuery(input: AssumeRoleInput): Record<string, string> {
+  const { min, max } = PROVIDER_DURATION_LIMITS.volcengine;
+  const duration = input.durationSeconds;
+  if (!Number.isInteger(duration) || duration < min || duration > max) {
+    throw new BrokerError(
+      400,
+      'duration_out_of_range',
+      `durationSeconds must be an integer from ${min} to ${max} for Volcengine.`,
+      { fields: [{ path: 'durationSeconds', message: `must be an integer from ${min} to ${max}` }] },
+    );
+  }
+  if (!ROLE_TRN.test(input.roleArn)) {
+    throw new BrokerError(
+      400,
+      'invalid_role_trn',
+      'The role must be a TRN trn:iam::{accountId}:role/{name}.',
+    );
+  }
+  if (!SESSION_NAME.test(input.roleSessionName)) {
+    throw new BrokerError(
+      400,
+      'invalid_session_name',
+      'The session name must be 2–64 characters of [\\w+=,.@-].',
+    );
+  }
+  // Volcengine has no external id or session tags: dropping them silently would weaken a grant.
+  if (input.externalId !== undefined || Object.keys(input.sessionTags ?? {}).length > 0) {
+    throw new BrokerError(
+      400,
+      'unsupported_by_provider',
+      'Volcengine supports neither external ids nor session tags.',
+    );
+  }
+  return {
+    Action: 'AssumeRole',
+    Version: '2018-01-01',
+    RoleTrn: input.roleArn,
+    RoleSessionName: input.roleSessionName,
+    DurationSeconds: String(duration),
+    ...(input.policy ? { Policy: input.policy } : {}),
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Containment of a requested session policy in a grant's ceiling policy.
+ *
+ * Why our own code: no published library answers "is policy A inside policy B" soundly.
+ * The IAM simulators on npm are either AGPL-licensed or compare wildcards by string
+ * matching, which accepts `s3:*` under `s3:Get*` style mistakes in one direction or the
+ * other. A mistake here mints credentials wider than the grant allows.
+ *
+ * What "sound" means: when `checkContainment` says contained, every (action, resource)
+ * that the request allows is allowed by the ceiling and denied by none of its statements,
+ * under every reading of the wildcard rules we cannot pin down (see resource.ts). The
+ * converse does not hold: it may reject a contained request, and then says why. Known
+ * conservative spots:
+ *   - a requested pair must be covered by ONE ceiling Allow (no union of statements);
+ *   - globs are compared token by token after normalising wildcard runs;
+ *   - a ceiling Allow with a Condition covers only request statements with the identical
+ *     Condition; any ceiling Deny that may overlap a requested pair rejects it, whatever its
+ *     Condition;
+ *   - ceiling resources shorter than a full ARN/TRN cover nothing (they still Deny).
+ */
+import { actionCovers, actionsMayIntersect } from './action.js';
+import { type Coverage, resourceCovers, resourcesMayIntersect } from './resource.js';
+import type {
+  ContainmentVerdict,
+  Policy,
+  PolicyDialect,
+  Statement,
+  StatementVerdict,
+  UncoveredPair,
+} from './types.js';
+
+const MAX_EXPLANATION_LINES = 20;
+
+interface IndexedStatement {
+  index: number;
+  statement: Statement;
+}
+
+export function checkContainment(
+  request: Policy,
+  ceiling: Policy,
+  dialect: PolicyDialect,
+): ContainmentVerdict {
+  const indexed = ceiling.statements.map((statement, index) => ({ index, statement }));
+  const allows = indexed.filter(({ statement }) => statement.effect === 'Allow');
+  const denies = indexed.filter(({ statement }) => statement.effect === 'Deny');
+  const statements = request.statements.map((statement, index) =>
+    checkStatement(statement, index, allows, denies, dialect),
+  );
+  const uncovered = statements.flatMap((verdict) => verdict.uncovered);
+  const explanation = uncovered.slice(0, MAX_EXPLANATION_LINES).map((pair) => describe(pair, request));
+  if (uncovered.length > MAX_EXPLANATION_LINES) {
+    explanation.push(`…and ${uncovered.length - MAX_EXPLANATION_LINES} more pairs outside the ceiling.`);
+  }
+  return { contained: uncovered.length === 0, statements, explanation };
+}
+
+function checkStatement(
+  statement: Statement,
+  statementIndex: number,
+  allows: IndexedStatement[],
+  denies: IndexedStatement[],
+  dialect: PolicyDialect,
+): StatementVerdict {
+  const verdict: StatementVerdict = { statementIndex, contained: true, uncovered: [] };
+  if (statement.sid !== undefined) verdict.sid = statement.sid;
+  // A requested Deny can only take permissions away from the session.
+  if (statement.effect === 'Deny') return verdict;
+
+  // Coverage is a product: statement t covers (a, r) iff it covers a and covers r.
+  const coverage = allows.map(({ index, statement: allow }) => ({
+    index,
+    conditionMatches: allow.condition === undefined || deepEqual(allow.condition, statement.condition),
+    actions: statement.actions.map((action) =>
+      firstCoverage(allow.actions, (c) => actionCovers(c, action, dialect)),
+    ),
+    resources: statement.resources.map((resource) =>
+      firstCoverage(allow.resources, (c) => resourceCovers(c, resource, dialect)),
+    ),
+  }));
+  const overlaps = denies.map(({ index, statement: deny }) => ({
+    index,
+    actions: statement.actions.map((action) =>
+      deny.actions.some((denied) => actionsMayIntersect(action, denied)),
+    ),
+    resources: statement.resources.map((resource) =>
+      deny.resources.some((denied) => resourcesMayIntersect(resource, denied, dialect)),
+    ),
+  }));
+
+  const coveredBy = new Set<number>();
+  statement.actions.forEach((action, a) => {
+    statement.resources.forEach((resource, r) => {
+      const covering = coverage.find(
+        (t) => t.conditionMatches && t.actions[a] === true && t.resources[r] === true,
+      );
+      const reasons: string[] = [];
+      if (covering === undefined) reasons.push(uncoveredReason(coverage, a, r));
+      else coveredBy.add(covering.index);
+      for (const deny of overlaps) {
+        if (deny.actions[a] === true && deny.resources[r] === true) {
+          reasons.push(`ceiling Deny statement ${deny.index} may match it`);
+        }
+      }
+      if (reasons.length > 0)
+        verdict.uncovered.push({ statementIndex, action, resource, reason: reasons.join('; ') });
+    });
+  });
+  verdict.contained = verdict.uncovered.length === 0;
+  if (coveredBy.size > 0) verdict.coveredBy = [...coveredBy].sort((x, y) => x - y);
+  return verdict;
+}
+
+/** True when one of `patterns` covers; otherwise the reason given by the first pattern. */
+function firstCoverage(patterns: string[], covers: (pattern: string) => Coverage): true | string {
+  let firstReason: string | undefined;
+  for (const pattern of patterns) {
+    const result = covers(pattern);
+    if (result.covered) return true;
+    firstReason ??= result.reason;
+  }
+  return firstReason ?? 'the ceiling statement lists nothing';
+}
+
+interface StatementCoverage {
+  index: number;
+  conditionMatches: boolean;
+  actions: (true | string)[];
+  resources: (true | string)[];
+}
+
+/** The most specific explanation: missing action, then missing resource, then Condition. */
+function uncoveredReason(coverage: StatementCoverage[], action: number, resource: number): string {
+  if (coverage.length === 0) return 'the ceiling has no Allow statement';
+  const actionCovered = coverage.filter((t) => t.actions[action] === true);
+  if (actionCovered.length === 0) {
+    const nearest = coverage[0]?.actions[action];
+    return `no ceiling Allow statement covers the action${typeof nearest === 'string' ? ` (statement ${coverage[0]?.index}: ${nearest})` : ''}`;
+  }
+  const bothCovered = actionCovered.filter((t) => t.resources[resource] === true);
+  if (bothCovered.length === 0) {
+    const first = actionCovered[0];
+    const nearest = first?.resources[resource];
+    const statements = actionCovered.map((t) => t.index).join(', ');
+    return `ceiling statement ${statements} covers the action but not the resource${typeof nearest === 'string' ? ` (statement ${first?.index}: ${nearest})` : ''}`;
+  }
+  const statements = bothCovered.map((t) => t.index).join(', ');
+  return `ceiling statement ${statements} covers it only under a Condition that the requested statement does not repeat identically`;
+}
+
+function describe(pair: UncoveredPair, request: Policy): string {
+  const sid = request.statements[pair.statementIndex]?.sid;
+  const label = `Statement ${pair.statementIndex}${sid === undefined ? '' : ` (${sid})`}`;
+  return `${label}: action \`${pair.action}\` on resource \`${pair.resource}\` is outside the ceiling: ${pair.reason}.`;
+}
+
+/** JSON deep equality; object key order does not matter, array order does (conservative). */
+export function deepEqual(left: unknown, right: unknown): boolean {
+  if (left === right) return true;
+  if (Array.isArray(left) || Array.isArray(right)) {
+    if (!Array.isArray(left) || !Array.isArray(right) || left.length !== right.length) return false;
+    return left.every((item, index) => deepEqual(item, right[index]));
+  }
+  if (typeof left !== 'object' || typeof right !== 'object' || left === null || right === null) return false;
+  const leftEntries = Object.entries(left);
+  const rightEntries = new Map(Object.entries(right));
+  if (leftEntries.length !== rightEntries.size) return false;
+  return leftEntries.every(
+    ([key, value]) => rightEntries.has(key) && deepEqual(value, rightEntries.get(key)),
+  );
+}

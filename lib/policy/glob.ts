@@ -1,0 +1,224 @@
+/**
+ * IAM globs (`*` = any run of characters, `?` = exactly one character), matched without
+ * regular expressions and without backtracking.
+ *
+ * A glob is compiled to a linear NFA: one state per non-star token, and each `*` becomes a
+ * self-loop on the state it follows. The NFA is simulated bit-parallel (one bit per state,
+ * 32 states per word), so matching costs O(|text| × ⌈|pattern| / 32⌉): linear in the text,
+ * whatever the pattern. A backtracking matcher (or a RegExp built from a policy) is
+ * exponential or quadratic on `*a*a*a*…b`, and a policy author controls the pattern.
+ *
+ * The same automaton decides pattern-in-pattern containment: the requested pattern's
+ * tokens are fed to the ceiling's automaton as if they were characters, where a requested
+ * `*` can only be absorbed by a ceiling `*` and a requested `?` only by a ceiling `?` or `*`.
+ */
+
+export interface GlobOptions {
+  caseInsensitive?: boolean;
+}
+
+const STAR = 0x2a;
+const QUESTION = 0x3f;
+
+interface CompiledGlob {
+  readonly words: number;
+  readonly acceptWord: number;
+  readonly acceptBit: number;
+  /** States carrying a `*` self-loop: they stay active on any input. */
+  readonly loops: Uint32Array;
+  /** States entered through a `?` token. */
+  readonly anyCharEntries: Uint32Array;
+  /** States entered through a literal, per character code. */
+  readonly literalEntries: Map<number, Uint32Array>;
+}
+
+/** ASCII-only case folding: Unicode folding would turn U+212A (Kelvin sign) into `k`. */
+export function foldAsciiCase(value: string): string {
+  let folded = '';
+  let runStart = 0;
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code >= 0x41 && code <= 0x5a) {
+      folded += value.slice(runStart, index) + String.fromCharCode(code + 0x20);
+      runStart = index + 1;
+    }
+  }
+  return runStart === 0 ? value : folded + value.slice(runStart);
+}
+
+/**
+ * Rewrites each run of wildcards as its `?`s followed by at most one `*` (`*?*` → `?*`):
+ * the same language, and a canonical form that makes containment less conservative.
+ */
+export function normalizeGlob(pattern: string): string {
+  let normalized = '';
+  let questions = '';
+  let star = false;
+  for (const char of pattern) {
+    if (char === '*') star = true;
+    else if (char === '?') questions += '?';
+    else {
+      normalized += questions + (star ? '*' : '') + char;
+      questions = '';
+      star = false;
+    }
+  }
+  return normalized + questions + (star ? '*' : '');
+}
+
+function compileGlob(pattern: string): CompiledGlob {
+  let tokenCount = 0;
+  for (let index = 0; index < pattern.length; index++) if (pattern.charCodeAt(index) !== STAR) tokenCount++;
+  const words = Math.ceil((tokenCount + 1) / 32);
+  const loops = new Uint32Array(words);
+  const anyCharEntries = new Uint32Array(words);
+  const literalEntries = new Map<number, Uint32Array>();
+  let state = 0;
+  for (let index = 0; index < pattern.length; index++) {
+    const code = pattern.charCodeAt(index);
+    if (code === STAR) {
+      setBit(loops, state);
+      continue;
+    }
+    state++;
+    if (code === QUESTION) {
+      setBit(anyCharEntries, state);
+      continue;
+    }
+    let entries = literalEntries.get(code);
+    if (entries === undefined) {
+      entries = new Uint32Array(words);
+      literalEntries.set(code, entries);
+    }
+    setBit(entries, state);
+  }
+  return {
+    words,
+    acceptWord: state >>> 5,
+    acceptBit: (1 << (state & 31)) >>> 0,
+    loops,
+    anyCharEntries,
+    literalEntries,
+  };
+}
+
+function setBit(bits: Uint32Array, position: number): void {
+  const word = position >>> 5;
+  bits[word] = ((bits[word] ?? 0) | (1 << (position & 31))) >>> 0;
+}
+
+/** What an input symbol may enter: a character, a requested `?` (only `?` states), or a requested `*` (none). */
+type InputSymbol = number | 'any-char' | 'any-run';
+
+/**
+ * Runs the automaton over `length` symbols. The step is
+ *   next = ((active << 1) & entered(symbol)) | (active & loops)
+ * with the shift carried across words.
+ */
+function run(glob: CompiledGlob, length: number, symbolAt: (index: number) => InputSymbol): boolean {
+  const { words, loops, anyCharEntries, literalEntries } = glob;
+  const active = new Uint32Array(words);
+  active[0] = 1;
+  for (let index = 0; index < length; index++) {
+    const symbol = symbolAt(index);
+    const literal = typeof symbol === 'number' ? literalEntries.get(symbol) : undefined;
+    let carry = 0;
+    let alive = 0;
+    for (let word = 0; word < words; word++) {
+      const current = active[word] ?? 0;
+      const shifted = ((current << 1) | carry) >>> 0;
+      carry = current >>> 31;
+      let entered = 0;
+      if (symbol !== 'any-run') entered = anyCharEntries[word] ?? 0;
+      if (literal !== undefined) entered |= literal[word] ?? 0;
+      const next = ((shifted & entered) | (current & (loops[word] ?? 0))) >>> 0;
+      active[word] = next;
+      alive |= next;
+    }
+    if (alive === 0) return false;
+  }
+  return ((active[glob.acceptWord] ?? 0) & glob.acceptBit) !== 0;
+}
+
+/** Does `text` match the IAM glob `pattern`? Linear in `text`; no regex, no backtracking. */
+export function globMatch(pattern: string, text: string, opts: GlobOptions = {}): boolean {
+  const caseInsensitive = opts.caseInsensitive === true;
+  const glob = compileGlob(normalizeGlob(caseInsensitive ? foldAsciiCase(pattern) : pattern));
+  const subject = caseInsensitive ? foldAsciiCase(text) : text;
+  return run(glob, subject.length, (index) => subject.charCodeAt(index));
+}
+
+/**
+ * Sound containment of globs: true only if every string matched by `requestPattern` is
+ * matched by `ceilingPattern`. It may answer false for a contained pair (the check is
+ * token-by-token after normalisation), never true for one that is not contained.
+ */
+export function patternCovers(
+  ceilingPattern: string,
+  requestPattern: string,
+  opts: GlobOptions = {},
+): boolean {
+  const caseInsensitive = opts.caseInsensitive === true;
+  const fold = (pattern: string) => normalizeGlob(caseInsensitive ? foldAsciiCase(pattern) : pattern);
+  const ceiling = fold(ceilingPattern);
+  const request = fold(requestPattern);
+  if (ceiling === request) return true;
+  return run(compileGlob(ceiling), request.length, (index) => {
+    const code = request.charCodeAt(index);
+    if (code === STAR) return 'any-run';
+    if (code === QUESTION) return 'any-char';
+    return code;
+  });
+}
+
+/**
+ * Could two globs match a common string? Over-approximates (true when unsure, never false
+ * when they can), which is the safe side for a Deny: the literal parts before the first `*`
+ * and after the last `*` must agree position by position, and the lengths must fit.
+ */
+export function globsMayIntersect(first: string, second: string, opts: GlobOptions = {}): boolean {
+  const caseInsensitive = opts.caseInsensitive === true;
+  const left = caseInsensitive ? foldAsciiCase(first) : first;
+  const right = caseInsensitive ? foldAsciiCase(second) : second;
+  const leftHead = headLength(left);
+  const rightHead = headLength(right);
+  for (let index = 0; index < Math.min(leftHead, rightHead); index++) {
+    if (!tokensCompatible(left.charCodeAt(index), right.charCodeAt(index))) return false;
+  }
+  const leftTail = tailLength(left);
+  const rightTail = tailLength(right);
+  for (let offset = 1; offset <= Math.min(leftTail, rightTail); offset++) {
+    if (!tokensCompatible(left.charCodeAt(left.length - offset), right.charCodeAt(right.length - offset))) {
+      return false;
+    }
+  }
+  return lengthsFit(left, right) && lengthsFit(right, left);
+}
+
+/** Characters before the first `*` (the whole pattern when it has none). */
+function headLength(pattern: string): number {
+  const star = pattern.indexOf('*');
+  return star === -1 ? pattern.length : star;
+}
+
+function tailLength(pattern: string): number {
+  const star = pattern.lastIndexOf('*');
+  return star === -1 ? pattern.length : pattern.length - star - 1;
+}
+
+function tokensCompatible(left: number, right: number): boolean {
+  return left === right || left === QUESTION || right === QUESTION;
+}
+
+/** A star-free pattern matches strings of exactly its length; the other needs at least its token count. */
+function lengthsFit(fixed: string, other: string): boolean {
+  if (fixed.includes('*')) return true;
+  const otherTokens = other.length - countStars(other);
+  return other.includes('*') ? fixed.length >= otherTokens : fixed.length === otherTokens;
+}
+
+function countStars(pattern: string): number {
+  let stars = 0;
+  for (let index = 0; index < pattern.length; index++) if (pattern.charCodeAt(index) === STAR) stars++;
+  return stars;
+}

@@ -170,14 +170,15 @@ describe('Volcengine STS issuer against the local emulator', () => {
     assert.equal(emulator.calls.length, 2);
   });
 
-  it('retries a server error reported inside an HTTP 200', async () => {
+  it('retries throttling and server errors reported inside an HTTP 200', async () => {
     // Prepare
+    emulator.injectFault({ kind: 'error-in-200', code: 'Throttling', count: 1 });
     emulator.injectFault({ kind: 'error-in-200', code: 'InternalError', count: 1 });
     // Act
     const session = await issuer().assume(request(), budgetOf(5_000));
     // Assess
     assert.match(session.accessKeyId, /^AKTP/);
-    assert.equal(emulator.calls.length, 2);
+    assert.equal(emulator.calls.length, 3);
   });
 
   it('retries throttling with back-off and succeeds on the third attempt', async () => {

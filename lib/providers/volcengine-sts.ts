@@ -107,27 +107,21 @@ function assumeRoleQuery(input: AssumeRoleInput): Record<string, string> {
       { fields: [{ path: 'durationSeconds', message: `must be an integer from ${min} to ${max}` }] },
     );
   }
+  // The rest comes from the grant and the caller's identity, not from the request body: a
+  // failure here is a grant the broker cannot serve, not something the caller can fix.
+  const misconfigured = (internalReason: string) =>
+    new BrokerError(500, 'grant_misconfigured', 'The grant cannot be used for this caller.', {
+      internalReason,
+    });
   if (!ROLE_TRN.test(input.roleArn)) {
-    throw new BrokerError(
-      400,
-      'invalid_role_trn',
-      'The role must be a TRN trn:iam::{accountId}:role/{name}.',
-    );
+    throw misconfigured('Volcengine role is not a TRN trn:iam::{accountId}:role/{name}');
   }
   if (!SESSION_NAME.test(input.roleSessionName)) {
-    throw new BrokerError(
-      400,
-      'invalid_session_name',
-      'The session name must be 2–64 characters of [\\w+=,.@-].',
-    );
+    throw misconfigured('Volcengine RoleSessionName is not 2-64 characters of [\\w+=,.@-]');
   }
   // Volcengine has no external id or session tags: dropping them silently would weaken a grant.
   if (input.externalId !== undefined || Object.keys(input.sessionTags ?? {}).length > 0) {
-    throw new BrokerError(
-      400,
-      'unsupported_by_provider',
-      'Volcengine supports neither external ids nor session tags.',
-    );
+    throw misconfigured('Volcengine supports neither external ids nor session tags');
   }
   return {
     Action: 'AssumeRole',

@@ -265,16 +265,23 @@ describe('Volcengine STS issuer against the local emulator', () => {
     assert.deepEqual(emulator.calls.map((call) => call.effectiveDurationSeconds).sort(), [43_200, 900]);
   });
 
-  it('refuses a malformed role TRN and AWS-only options before any call', async () => {
+  it('refuses a malformed role TRN and AWS-only options as a grant problem, before any call', async () => {
     // Act
-    const badTrn = await brokerErrorOf(
-      issuer().assume(request({ roleArn: 'arn:aws:iam::1:role/x' }), budgetOf(5_000)),
+    const refusals = await Promise.all(
+      [
+        request({ roleArn: 'arn:aws:iam::1:role/x' }),
+        request({ roleArn: 'trn:iam::2100000002:role/a/b' }),
+        request({ roleSessionName: 'x' }),
+        request({ externalId: 'e-1' }),
+        request({ sessionTags: { team: 'reporting' } }),
+      ].map((input) => brokerErrorOf(issuer().assume(input, budgetOf(5_000)))),
     );
-    const externalId = await brokerErrorOf(issuer().assume(request({ externalId: 'e-1' }), budgetOf(5_000)));
     // Assess
-    assert.equal(badTrn.status, 400);
-    assert.equal(badTrn.code, 'invalid_role_trn');
-    assert.equal(externalId.code, 'unsupported_by_provider');
+    for (const error of refusals) {
+      assert.equal(error.status, 500);
+      assert.equal(error.code, 'grant_misconfigured');
+      assert.equal(error.expose, false);
+    }
     assert.equal(emulator.calls.length, 0);
   });
 

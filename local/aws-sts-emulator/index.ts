@@ -33,6 +33,7 @@ export type { StsAction, StsFault } from './faults.js';
 export type { EmulatedRole, RecordedCall, StsEmulator, StsEmulatorOptions } from './types.js';
 
 const API_VERSION = '2011-06-15';
+const MAX_RECORDED_CALLS = 10_000;
 
 function checkRoles(roles: EmulatedRole[]): Map<string, EmulatedRole> {
   for (const role of roles) {
@@ -140,6 +141,8 @@ export async function startAwsStsEmulator(options: StsEmulatorOptions): Promise<
       send(response, stsError.status, 'text/xml', errorXml(stsError, call.requestId), headers);
     } finally {
       calls.push(call);
+      // A long `npm start` session must not grow without bound; tests read far fewer.
+      if (calls.length > MAX_RECORDED_CALLS) calls.splice(0, calls.length - MAX_RECORDED_CALLS);
     }
   }
 

@@ -9,7 +9,9 @@ module.exports = async ({ resolveVariable }) => {
   const jwtIssuer = local ? '' : await resolveVariable("param:jwtIssuer, ''");
 
   const routes = (method, path) => {
-    if (local) return [{ httpApi: { method, path } }];
+    const oidcPath = path.replace('/v1/', '/v1/oidc/');
+    // Locally both twins exist too; the local verifier accepts SigV4 or a bearer JWT on either.
+    if (local) return [{ httpApi: { method, path } }, { httpApi: { method, path: oidcPath } }];
     const events = [{ httpApi: { method, path, authorizer: { type: 'aws_iam' } } }];
     if (jwtIssuer) {
       events.push({

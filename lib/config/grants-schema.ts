@@ -53,13 +53,6 @@ const commonGrantFields = {
     .describe(
       'Ceiling session policy: every request policy must be contained in it; sent when the request has none.',
     ),
-  sessionTags: z
-    .record(tagKey, tagValueTemplate)
-    .optional()
-    .refine((tags) => tags === undefined || Object.keys(tags).length <= 50, {
-      message: 'at most 50 session tags',
-    })
-    .describe('Session tags; values may use {caller.name}, {caller.account}, {caller.id}, {grant.id}.'),
   rateLimitPerMinute: z
     .number()
     .int()
@@ -84,6 +77,14 @@ export const awsGrant = z
       .regex(/^[\w+=,./@:-]{2,1224}$/, { message: 'must be 2-1224 of [\\w+=,./@:-]' })
       .optional()
       .describe('Sent as ExternalId; never taken from a request.'),
+    // Volcengine STS has no session tags: only AWS grants may carry them.
+    sessionTags: z
+      .record(tagKey, tagValueTemplate)
+      .optional()
+      .refine((tags) => tags === undefined || Object.keys(tags).length <= 50, {
+        message: 'at most 50 session tags',
+      })
+      .describe('Session tags; values may use {caller.name}, {caller.account}, {caller.id}, {grant.id}.'),
     roleMaxSessionDurationSeconds: durationSeconds
       .default(3600)
       .describe("The target role's MaxSessionDuration (IAM default 3600)."),
@@ -94,11 +95,9 @@ export const volcengineGrant = z
   .object({
     ...commonGrantFields,
     provider: z.literal('volcengine'),
-    roleTrn: z
-      .string()
-      .regex(/^trn:iam::\d{1,20}:role\/[\w+=,.@-]{1,64}$/, {
-        message: 'must be trn:iam::{accountId}:role/{name}',
-      }),
+    roleTrn: z.string().regex(/^trn:iam::\d{1,20}:role\/[\w+=,.@-]{1,64}$/, {
+      message: 'must be trn:iam::{accountId}:role/{name}',
+    }),
   })
   .strict();
 

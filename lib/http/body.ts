@@ -7,12 +7,16 @@ import type { z } from 'zod';
 import { invalidRequest, payloadTooLarge } from '../errors.js';
 import { parseStrictJson } from '../json/strict-json.js';
 
-export function rawBody(event: { body?: string; isBase64Encoded?: boolean }): string {
-  if (event.body === undefined) return '';
+export function rawBody(event: { body?: string | null; isBase64Encoded?: boolean }): string {
+  // serverless-offline sends null for an empty body where API Gateway omits the field.
+  if (event.body === undefined || event.body === null) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
 }
 
-export function assertBodySize(event: { body?: string; isBase64Encoded?: boolean }, maxBytes: number): void {
+export function assertBodySize(
+  event: { body?: string | null; isBase64Encoded?: boolean },
+  maxBytes: number,
+): void {
   const body = event.body ?? '';
   // Base64 inflates by 4/3: compare the decoded size without decoding a hostile payload.
   const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body, 'utf8');

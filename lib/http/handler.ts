@@ -116,7 +116,7 @@ function problemJsonErrors(
 }
 
 const requestIdOf = (event: HttpEvent, context: Context) =>
-  event.requestContext?.requestId ?? context.awsRequestId ?? 'unknown';
+  context.awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
 
 /** Error name and message only: causes from SDKs may embed request parameters. */
 function describeCause(error: unknown): string {

@@ -11,7 +11,7 @@ const PLACEHOLDER = /\{(caller\.name|caller\.account|caller\.id|grant\.id)\}/g;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
 export function renderSessionTags(grant: Grant, caller: Caller): Record<string, string> | undefined {
-  if (!grant.sessionTags) return undefined;
+  if (grant.provider !== 'aws' || !grant.sessionTags) return undefined;
   const facts: Record<string, string> = {
     'caller.name': caller.name,
     'caller.account': caller.kind === 'aws' ? caller.account : '',

@@ -1,0 +1,83 @@
+/**
+ * Embedded DynamoDB (dynalite) for the local stack and tests, and the audit table created
+ * from config/audit-table.json: the same definition CloudFormation deploys. PITR,
+ * deletion protection and SSE are account-side settings dynalite does not model.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+
+export interface LocalDynamo {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startDynalite(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server: Server = dynalite({
+    path: options.dataDir,
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+interface CfnTable {
+  AttributeDefinitions: CreateTableCommandInput['AttributeDefinitions'];
+  KeySchema: CreateTableCommandInput['KeySchema'];
+  GlobalSecondaryIndexes: CreateTableCommandInput['GlobalSecondaryIndexes'];
+  BillingMode: CreateTableCommandInput['BillingMode'];
+}
+
+export function auditTableInput(
+  tableName: string,
+  file = 'config/audit-table.json',
+): CreateTableCommandInput {
+  const table = JSON.parse(readFileSync(file, 'utf8')) as CfnTable;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: table.AttributeDefinitions,
+    KeySchema: table.KeySchema,
+    GlobalSecondaryIndexes: table.GlobalSecondaryIndexes,
+    BillingMode: table.BillingMode,
+  };
+}
+
+/** Creates the table unless it exists (a restart keeps the audit trail). */
+export async function ensureTable(
+  client: DynamoDBClient,
+  input: CreateTableCommandInput,
+): Promise<'created' | 'existing'> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: input.TableName }));
+    return 'existing';
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(input));
+  return 'created';
+}
+
+export const localDynamoClient = (
+  url: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+) => new DynamoDBClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });

@@ -1,0 +1,71 @@
+/**
+ * `npm start [-- --fresh]`: the whole broker on 127.0.0.1 with no cloud account.
+ * Ports: BROKER_PORT (3000), BROKER_DYNAMODB_PORT (8000), BROKER_STS_PORT (8100),
+ * BROKER_VOLCENGINE_STS_PORT (8200), BROKER_LAMBDA_PORT (3002). Data under .local/
+ * (the audit trail survives restarts) unless --fresh.
+ */
+import { rmSync } from 'node:fs';
+import { PortInUseError } from './ports.js';
+import { startLocalStack } from './stack.js';
+
+const port = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
+    console.error(`${name} must be a port number, got ${process.env[name]}`);
+    process.exit(1);
+  }
+  return value;
+};
+
+const dataDir = '.local';
+if (process.argv.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
+const grantsFile = process.env.BROKER_GRANTS_FILE ?? 'local/grants.yaml';
+
+console.log('Starting the local credential broker…');
+try {
+  const stack = await startLocalStack({
+    ports: {
+      api: port('BROKER_PORT', 3000),
+      lambda: port('BROKER_LAMBDA_PORT', 3002),
+      dynamodb: port('BROKER_DYNAMODB_PORT', 8000),
+      awsSts: port('BROKER_STS_PORT', 8100),
+      volcengineSts: port('BROKER_VOLCENGINE_STS_PORT', 8200),
+    },
+    dataDir,
+    persistDynamo: true,
+    grantsFile,
+    identitiesFile: 'local/dev-identities.json',
+    onApiOutput: process.env.BROKER_VERBOSE ? (chunk) => process.stdout.write(chunk) : undefined,
+  });
+  console.log(`
+Local credential broker is up (stage local, grants ${grantsFile}).
+  API               ${stack.apiUrl}/v1/   (health: ${stack.apiUrl}/v1/health, OpenAPI: ${stack.apiUrl}/v1/openapi.json)
+  DynamoDB          ${stack.dynamo.url}   table ${stack.tableName} (data in ${dataDir}/dynamodb)
+  AWS STS emulator  ${stack.awsSts.url}
+  Volcengine STS    ${stack.volcengineSts.url}
+  OIDC issuer       ${stack.jwt.issuer} (JWKS ${stack.jwt.jwksFile})
+
+Try it (signed with a dev identity from local/dev-identities.json):
+  npx broker creds --local --as reporting-service --grant reports-reader --format json --endpoint ${stack.apiUrl}
+  npx broker creds --local --as reporting-service --grant reports-reader --duration 3601 --endpoint ${stack.apiUrl}
+  npx broker audit --local --as security-audit --endpoint ${stack.apiUrl}
+  npm run token -- rotation-job      # a JWT for an OIDC caller, then:
+  curl -s -X POST ${stack.apiUrl}/v1/oidc/credentials -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"grant":"doris-vault-rotation"}'
+
+Ctrl-C stops everything.`);
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+} catch (error) {
+  if (error instanceof PortInUseError) console.error(error.message);
+  else
+    console.error(`Local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,0 +1,77 @@
+/**
+ * Starts the real local stack (dynalite, STS emulators, serverless-offline) on free
+ * loopback ports for one test file, and signs calls as a dev identity.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type BrokerCredentials,
+  type SignedRequestInit,
+  signedFetch,
+} from '../../lib/client/signed-fetch.js';
+import { type LocalStack, startLocalStack } from '../../local/stack.js';
+
+interface DevIdentity extends BrokerCredentials {
+  principalArn: string;
+}
+
+const identities = JSON.parse(readFileSync('local/dev-identities.json', 'utf8')) as DevIdentity[];
+
+/** A dev identity by the role or user name in its principal ARN (e.g. "reporting-service"). */
+export function devIdentity(name: string): DevIdentity {
+  const identity = identities.find((i) => i.principalArn.split(/[/:]/).includes(name));
+  if (!identity) throw new Error(`no dev identity named ${name}`);
+  return identity;
+}
+
+export interface StackFixture {
+  stack: LocalStack;
+  /** Everything serverless-offline printed: the broker's log lines. */
+  apiOutput(): string;
+  call(
+    as: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    init?: Partial<SignedRequestInit>,
+  ): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startStackFixture(
+  options: { apiEnv?: Record<string, string>; grantsFile?: string } = {},
+) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'broker-it-'));
+  let output = '';
+  const stack = await startLocalStack({
+    ports: { api: 0, lambda: 0, dynamodb: 0, awsSts: 0, volcengineSts: 0 },
+    dataDir,
+    persistDynamo: false,
+    grantsFile: options.grantsFile ?? 'local/grants.yaml',
+    identitiesFile: 'local/dev-identities.json',
+    apiEnv: { BROKER_LOG_LEVEL: 'INFO', ...options.apiEnv },
+    onApiOutput: (chunk) => {
+      output += chunk;
+    },
+  });
+  const fixture: StackFixture = {
+    stack,
+    apiOutput: () => output,
+    call: (as, method, path, body, init = {}) =>
+      signedFetch(
+        `${stack.apiUrl}${path}`,
+        {
+          method,
+          body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+          ...init,
+        },
+        devIdentity(as),
+      ),
+    stop: async () => {
+      await stack.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return fixture;
+}

@@ -78,13 +78,14 @@ function checkStatement(
       firstCoverage(allow.resources, (c) => resourceCovers(c, resource, dialect)),
     ),
   }));
+  // For each Deny, the first of its patterns that may meet each requested action / resource.
   const overlaps = denies.map(({ index, statement: deny }) => ({
     index,
     actions: statement.actions.map((action) =>
-      deny.actions.some((denied) => actionsMayIntersect(action, denied)),
+      deny.actions.find((denied) => actionsMayIntersect(action, denied)),
     ),
     resources: statement.resources.map((resource) =>
-      deny.resources.some((denied) => resourcesMayIntersect(resource, denied, dialect)),
+      deny.resources.find((denied) => resourcesMayIntersect(resource, denied, dialect)),
     ),
   }));
 
@@ -98,8 +99,12 @@ function checkStatement(
       if (covering === undefined) reasons.push(uncoveredReason(coverage, a, r));
       else coveredBy.add(covering.index);
       for (const deny of overlaps) {
-        if (deny.actions[a] === true && deny.resources[r] === true) {
-          reasons.push(`ceiling Deny statement ${deny.index} may match it`);
+        const deniedAction = deny.actions[a];
+        const deniedResource = deny.resources[r];
+        if (deniedAction !== undefined && deniedResource !== undefined) {
+          reasons.push(
+            `ceiling Deny statement ${deny.index} (\`${deniedAction}\` on \`${deniedResource}\`) may match it`,
+          );
         }
       }
       if (reasons.length > 0)

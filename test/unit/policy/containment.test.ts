@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  type ConditionBlock,
+  checkContainment,
+  type Policy,
+  type PolicyDialect,
+  type Statement,
+} from '../../../lib/policy/index.js';
+
+function allow(actions: string[], resources: string[], condition?: ConditionBlock): Statement {
+  return condition === undefined
+    ? { effect: 'Allow', actions, resources }
+    : { effect: 'Allow', actions, resources, condition };
+}
+
+function deny(actions: string[], resources: string[]): Statement {
+  return { effect: 'Deny', actions, resources };
+}
+
+function verdictOf(request: Statement[], ceiling: Statement[], dialect: PolicyDialect = 'aws') {
+  const requestPolicy: Policy = { statements: request };
+  const ceilingPolicy: Policy = { statements: ceiling };
+  return checkContainment(requestPolicy, ceilingPolicy, dialect);
+}
+
+describe('checkContainment: the table of the issue', () => {
+  const bucket = 'arn:aws:s3:::bucket/*';
+  const cases: {
+    name: string;
+    request: Statement;
+    ceiling: Statement[];
+    contained: boolean;
+    reason?: RegExp;
+  }[] = [
+    {
+      name: 's3:* requested under s3:GetObject is rejected',
+      request: allow(['s3:*'], [bucket]),
+      ceiling: [allow(['s3:GetObject'], [bucket])],
+      contained: false,
+      reason: /no ceiling Allow statement covers the action/,
+    },
+    {
+      name: 's3:GetObject requested under s3:* is accepted',
+      request: allow(['s3:GetObject'], [bucket]),
+      ceiling: [allow(['s3:*'], [bucket])],
+      contained: true,
+    },
+    {
+      name: 'arn:aws:s3:::bucket/* under arn:aws:s3:::bucket* is accepted',
+      request: allow(['s3:GetObject'], ['arn:aws:s3:::bucket/*']),
+      ceiling: [allow(['s3:GetObject'], ['arn:aws:s3:::bucket*'])],
+      contained: true,
+    },
+    {
+      name: 'arn:aws:s3:::bucket* under arn:aws:s3:::bucket/* is rejected',
+      request: allow(['s3:GetObject'], ['arn:aws:s3:::bucket*']),
+      ceiling: [allow(['s3:GetObject'], ['arn:aws:s3:::bucket/*'])],
+      contained: false,
+      reason: /resource segment `bucket\*` is not inside the ceiling's `bucket\/\*`/,
+    },
+    {
+      name: '`??` under `*?` is accepted',
+      request: allow(['s3:GetObject'], ['arn:aws:s3:::b/??']),
+      ceiling: [allow(['s3:GetObject'], ['arn:aws:s3:::b/*?'])],
+      contained: true,
+    },
+    {
+      name: '`*?` under `??` is rejected',
+      request: allow(['s3:GetObject'], ['arn:aws:s3:::b/*?']),
+      ceiling: [allow(['s3:GetObject'], ['arn:aws:s3:::b/??'])],
+      contained: false,
+    },
+    {
+      name: 'S3:GETOBJECT is accepted: actions ignore case',
+      request: allow(['S3:GETOBJECT'], [bucket]),
+      ceiling: [allow(['s3:GetObject'], [bucket])],
+      contained: true,
+    },
+    {
+      name: 'a resource that differs in case is rejected',
+      request: allow(['s3:GetObject'], ['arn:aws:s3:::Bucket/*']),
+      ceiling: [allow(['s3:GetObject'], [bucket])],
+      contained: false,
+    },
+    {
+      name: 'a ceiling Deny that overlaps the request rejects it',
+      request: allow(['s3:*Object'], [bucket]),
+      ceiling: [allow(['s3:*'], ['*']), deny(['s3:Delete*'], ['arn:aws:s3:::bucket/private/*'])],
+      contained: false,
+      reason: /ceiling Deny statement 1 \(`s3:Delete\*` on `arn:aws:s3:::bucket\/private\/\*`\) may match it/,
+    },
+    {
+      name: 'a ceiling Deny that cannot overlap does not reject',
+      request: allow(['s3:GetObject'], [bucket]),
+      ceiling: [allow(['s3:*'], ['*']), deny(['s3:Delete*'], ['*']), deny(['*'], ['arn:aws:s3:::other/*'])],
+      contained: true,
+    },
+  ];
+  for (const { name, request, ceiling, contained, reason } of cases) {
+    it(name, () => {
+      // Act
+      const verdict = verdictOf([request], ceiling);
+      // Assess
+      assert.equal(verdict.contained, contained, JSON.stringify(verdict.explanation));
+      assert.equal(verdict.explanation.length, contained ? 0 : verdict.statements[0]?.uncovered.length);
+      if (reason !== undefined) assert.match(verdict.explanation.join('\n'), reason);
+    });
+  }
+});
+
+describe('checkContainment: segments', () => {
+  it('covers everything under a ceiling resource `*` and `*` only under `*`', () => {
+    // Act
+    const underStar = verdictOf([allow(['s3:GetObject'], ['*', 'arn:aws:s3:::x'])], [allow(['s3:*'], ['*'])]);
+    const starUnderArn = verdictOf([allow(['s3:GetObject'], ['*'])], [allow(['s3:*'], ['arn:*:*:*:*:*'])]);
+    // Assess
+    assert.equal(underStar.contained, true);
+    assert.equal(starUnderArn.contained, false);
+    assert.match(starUnderArn.explanation[0] ?? '', /covered only by a ceiling resource `\*`/);
+  });
+
+  it('compares the resource as everything after the fifth colon, colons included', () => {
+    // Prepare
+    const ceiling = [allow(['logs:*'], ['arn:aws:logs:eu-west-1:111122223333:log-group:/app/*'])];
+    // Act
+    const inside = verdictOf(
+      [allow(['logs:PutLogEvents'], ['arn:aws:logs:eu-west-1:111122223333:log-group:/app/web:*'])],
+      ceiling,
+    );
+    const outside = verdictOf(
+      [allow(['logs:PutLogEvents'], ['arn:aws:logs:eu-west-1:111122223333:log-group:/db:*'])],
+      ceiling,
+    );
+    // Assess
+    assert.equal(inside.contained, true);
+    assert.equal(outside.contained, false);
+  });
+
+  it('requires a requested `*` to be covered by a `*` in the same segment', () => {
+    // Prepare
+    const ceiling = [allow(['dynamodb:*'], ['arn:aws:dynamodb:eu-west-1:111122223333:table/*'])];
+    // Act
+    const anyRegion = verdictOf(
+      [allow(['dynamodb:GetItem'], ['arn:aws:dynamodb:*:111122223333:table/t'])],
+      ceiling,
+    );
+    const oneRegion = verdictOf(
+      [allow(['dynamodb:GetItem'], ['arn:aws:dynamodb:eu-west-1:111122223333:table/t'])],
+      ceiling,
+    );
+    // Assess
+    assert.equal(anyRegion.contained, false);
+    assert.match(
+      anyRegion.explanation[0] ?? '',
+      /region segment `\*` is not inside the ceiling's `eu-west-1`/,
+    );
+    assert.equal(oneRegion.contained, true);
+  });
+
+  it('rejects a segment-ending `*` under a ceiling segment that does not end with `*`, since it may expand across `:`', () => {
+    // Prepare
+    const ceiling = [allow(['sns:*'], ['arn:aws:sns:eu-*-1:111122223333:topic'])];
+    // Act
+    const verdict = verdictOf([allow(['sns:Publish'], ['arn:aws:sns:eu-*:111122223333:topic'])], ceiling);
+    const identical = verdictOf(
+      [allow(['sns:Publish'], ['arn:aws:sns:eu-*:111122223333:topic'])],
+      [allow(['sns:*'], ['arn:aws:sns:eu-*:111122223333:topic'])],
+    );
+    // Assess
+    assert.equal(verdict.contained, false);
+    assert.equal(identical.contained, true);
+  });
+
+  it('does not trust a short ceiling pattern whose `*` would span segments, and says so', () => {
+    // Act
+    const verdict = verdictOf(
+      [allow(['s3:GetObject'], ['arn:aws:s3:::bucket/x'])],
+      [allow(['s3:*'], ['arn:aws:s3:*'])],
+    );
+    // Assess
+    assert.equal(verdict.contained, false);
+    assert.match(verdict.explanation[0] ?? '', /fewer than 6 colon-separated segments/);
+  });
+
+  it('treats a short ceiling Deny as reaching across segments', () => {
+    // Act
+    const verdict = verdictOf(
+      [allow(['s3:GetObject'], ['arn:aws:s3:::bucket/x'])],
+      [allow(['s3:*'], ['*']), deny(['s3:*'], ['arn:aws:s3:*'])],
+    );
+    // Assess
+    assert.equal(verdict.contained, false);
+  });
+
+  it('uses TRN segments for Volcengine and keeps action case strict there', () => {
+    // Prepare
+    const ceiling = [allow(['tos:Get*'], ['trn:tos:*:2100000001:bucket/*'])];
+    // Act
+    const inside = verdictOf(
+      [allow(['tos:GetObject'], ['trn:tos:cn-beijing:2100000001:bucket/a'])],
+      ceiling,
+      'volcengine',
+    );
+    const otherAccount = verdictOf(
+      [allow(['tos:GetObject'], ['trn:tos::2100000002:bucket/a'])],
+      ceiling,
+      'volcengine',
+    );
+    const caseGame = verdictOf(
+      [allow(['TOS:GETOBJECT'], ['trn:tos::2100000001:bucket/a'])],
+      ceiling,
+      'volcengine',
+    );
+    // Assess
+    assert.equal(inside.contained, true);
+    assert.equal(otherAccount.contained, false);
+    assert.match(otherAccount.explanation[0] ?? '', /account segment/);
+    assert.equal(caseGame.contained, false);
+    assert.match(caseGame.explanation[0] ?? '', /differs from the ceiling's `tos:Get\*` in case/);
+  });
+});
+
+describe('checkContainment: statements and conditions', () => {
+  const bucket = 'arn:aws:s3:::bucket/*';
+  const tls: ConditionBlock = { Bool: { 'aws:SecureTransport': 'true' } };
+
+  it('needs one ceiling statement to cover both the action and the resource of a pair', () => {
+    // Prepare
+    const ceiling = [
+      allow(['s3:GetObject'], ['arn:aws:s3:::a/*']),
+      allow(['s3:PutObject'], ['arn:aws:s3:::b/*']),
+    ];
+    // Act
+    const crossed = verdictOf([allow(['s3:GetObject'], ['arn:aws:s3:::b/*'])], ceiling);
+    const straight = verdictOf([allow(['s3:GetObject', 's3:PutObject'], ['arn:aws:s3:::a/x'])], ceiling);
+    // Assess
+    assert.equal(crossed.contained, false);
+    assert.match(crossed.explanation[0] ?? '', /ceiling statement 0 covers the action but not the resource/);
+    assert.equal(straight.contained, false);
+    assert.deepEqual(
+      straight.statements[0]?.uncovered.map((pair) => pair.action),
+      ['s3:PutObject'],
+    );
+    assert.deepEqual(straight.statements[0]?.coveredBy, [0]);
+  });
+
+  it('never lets a conditional ceiling Allow cover an unconditional request', () => {
+    // Act
+    const verdict = verdictOf([allow(['s3:GetObject'], [bucket])], [allow(['s3:*'], ['*'], tls)]);
+    // Assess
+    assert.equal(verdict.contained, false);
+    assert.match(verdict.explanation[0] ?? '', /only under a Condition/);
+  });
+
+  it('accepts a requested Condition only when a covering ceiling statement has the identical one', () => {
+    // Prepare
+    const reordered: ConditionBlock = {
+      Bool: { 'aws:SecureTransport': 'true' },
+      IpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] },
+    };
+    const sameReordered: ConditionBlock = {
+      IpAddress: { 'aws:SourceIp': ['10.0.0.0/8'] },
+      Bool: { 'aws:SecureTransport': 'true' },
+    };
+    // Act
+    const identical = verdictOf([allow(['s3:GetObject'], [bucket], tls)], [allow(['s3:*'], ['*'], tls)]);
+    const keyOrder = verdictOf(
+      [allow(['s3:GetObject'], [bucket], reordered)],
+      [allow(['s3:*'], ['*'], sameReordered)],
+    );
+    const different = verdictOf(
+      [allow(['s3:GetObject'], [bucket], { Bool: { 'aws:SecureTransport': 'false' } })],
+      [allow(['s3:*'], ['*'], tls)],
+    );
+    const underUnconditional = verdictOf([allow(['s3:GetObject'], [bucket], tls)], [allow(['s3:*'], ['*'])]);
+    // Assess
+    assert.equal(identical.contained, true);
+    assert.equal(keyOrder.contained, true);
+    assert.equal(different.contained, false);
+    assert.equal(underUnconditional.contained, true);
+  });
+
+  it('explains every uncovered pair, naming the statement and its Sid', () => {
+    // Prepare
+    const request: Policy = {
+      statements: [
+        { sid: 'Writes', effect: 'Allow', actions: ['s3:PutObject', 's3:DeleteObject'], resources: [bucket] },
+      ],
+    };
+    // Act
+    const verdict = checkContainment(request, { statements: [allow(['s3:Get*'], ['*'])] }, 'aws');
+    // Assess
+    assert.equal(verdict.explanation.length, 2);
+    assert.match(
+      verdict.explanation[0] ?? '',
+      /^Statement 0 \(Writes\): action `s3:PutObject` on resource `arn:aws:s3:::bucket\/\*` is outside the ceiling/,
+    );
+    assert.equal(verdict.statements[0]?.sid, 'Writes');
+  });
+
+  it('caps the explanation and counts the rest', () => {
+    // Prepare
+    const actions = Array.from({ length: 30 }, (_, index) => `s3:Action${index}`);
+    // Act
+    const verdict = verdictOf([allow(actions, [bucket])], [allow(['ec2:*'], ['*'])]);
+    // Assess
+    assert.equal(verdict.explanation.length, 21);
+    assert.match(verdict.explanation[20] ?? '', /and 10 more pairs/);
+    assert.equal(verdict.statements[0]?.uncovered.length, 30);
+  });
+
+  it('rejects everything when the ceiling has no Allow', () => {
+    // Act
+    const verdict = verdictOf([allow(['s3:GetObject'], [bucket])], [deny(['ec2:*'], ['*'])]);
+    // Assess
+    assert.equal(verdict.contained, false);
+    assert.match(verdict.explanation[0] ?? '', /no Allow statement/);
+  });
+});

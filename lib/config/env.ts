@@ -28,7 +28,12 @@ const envSchema = z.object({
   BROKER_VOLCENGINE_ACCESS_KEY_ID: z.string().optional(),
   BROKER_VOLCENGINE_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_REGION: z.string().default('us-east-1'),
+  /** HMAC key of audit-query cursors; from SSM in deployed stages (serverless.yml). */
+  BROKER_CURSOR_KEY: z.string().min(32).optional(),
 });
+
+/** Local stage only: cursors of a dev stack need no secrecy, and a deployed stage refuses this value. */
+export const LOCAL_CURSOR_KEY = 'local-dev-cursor-key-not-a-secret-0000';
 
 export type BrokerConfig = ReturnType<typeof loadConfig>;
 
@@ -39,6 +44,10 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     throw new Error(`Invalid broker configuration: ${problems}`);
   }
   const e = parsed.data;
+  const local = e.BROKER_STAGE === 'local';
+  if (!local && e.BROKER_CURSOR_KEY === LOCAL_CURSOR_KEY) {
+    throw new Error('Invalid broker configuration: BROKER_CURSOR_KEY is the local dev key');
+  }
   return {
     stage: e.BROKER_STAGE,
     version: e.BROKER_VERSION,
@@ -47,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     region: e.AWS_REGION,
     roleChaining: e.BROKER_ROLE_CHAINING,
     maxBodyBytes: e.BROKER_MAX_BODY_BYTES,
+    /** Only the audit-query function is given the key; it calls requireCursorKey at cold start. */
+    cursorKey: e.BROKER_CURSOR_KEY ?? (local ? LOCAL_CURSOR_KEY : undefined),
     sts: { maxAttempts: e.BROKER_STS_MAX_ATTEMPTS, timeoutMs: e.BROKER_STS_TIMEOUT_MS },
     dynamodb: { maxAttempts: e.BROKER_DYNAMODB_MAX_ATTEMPTS, timeoutMs: e.BROKER_DYNAMODB_TIMEOUT_MS },
     volcengine:
@@ -61,4 +72,14 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
           }
         : undefined,
   };
+}
+
+/** The cursor key, or a cold-start failure in a deployed stage that was not given one. */
+export function requireCursorKey(config: { stage: string; cursorKey: string | undefined }): string {
+  if (config.cursorKey === undefined) {
+    throw new Error(
+      `Invalid broker configuration: BROKER_CURSOR_KEY (>= 32 characters) is required in stage ${config.stage}`,
+    );
+  }
+  return config.cursorKey;
 }

@@ -1,0 +1,45 @@
+/**
+ * GET /v1/issuances and GET /v1/issuances/{id}: auditors only (invariant 11). The caller
+ * is checked before the query string is even validated, so a non-auditor learns nothing
+ * (not even which filters exist) and gets the same 403 for any request.
+ */
+import { z } from 'zod';
+import type { AuditQueries } from '../../lib/audit/queries.js';
+import { forbidden, notFound } from '../../lib/errors.js';
+import type { AllowList } from '../../lib/grants/allow-list.js';
+import { validate } from '../../lib/http/body.js';
+import type { Route } from '../../lib/http/handler.js';
+import type { BrokerLogger } from '../../lib/observability/logger.js';
+import { auditQuerySchema, issuanceIdSchema } from './schema.js';
+
+/** Accepts any query string; the real schema is applied after authorization. */
+const rawQuery = z.record(z.string(), z.string());
+
+export interface AuditQueryRouteDeps {
+  queries: AuditQueries;
+  allowList: Pick<AllowList, 'isAuditor'>;
+  logger: Pick<BrokerLogger, 'warn'>;
+}
+
+export function auditQueryRoute(deps: AuditQueryRouteDeps): Route<undefined, Record<string, string>> {
+  return {
+    name: 'audit-query',
+    query: rawQuery,
+    async handle({ caller, query, pathParameters, facts }) {
+      if (!deps.allowList.isAuditor(caller)) {
+        deps.logger.warn('AUDIT_DENIED', { caller: caller.key, requestId: facts.requestId });
+        throw forbidden('caller is not an auditor');
+      }
+      const id = pathParameters.id;
+      if (id !== undefined) {
+        if (Object.keys(query).length > 0) validate(query, z.strictObject({}));
+        const history = await deps.queries.issuance(validate(id, issuanceIdSchema), facts.budget);
+        if (!history) throw notFound('No audit record has this issuance id.');
+        return { status: 200, body: history };
+      }
+      const { limit, cursor, ...filters } = validate(query, auditQuerySchema);
+      const page = await deps.queries.list(filters, { limit, cursor }, facts.budget);
+      return { status: 200, body: page };
+    },
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Opaque pagination cursors (invariant 11). A cursor carries where the next page starts
+ * (index, partition, DynamoDB key) and the fingerprint of the filters it was made for,
+ * sealed with HMAC-SHA256 under the broker's cursor key. The server trusts a cursor only
+ * after the MAC verifies (constant-time compare), so a client cannot steer a Query to
+ * another partition, and a cursor replayed with other filters is refused.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { BrokerError } from '../errors.js';
+
+const position = z.strictObject({
+  v: z.literal(1),
+  /** Index the plan reads. */
+  i: z.string().min(1).max(64),
+  /** Partition key value the next page starts in (a day for byDay). */
+  p: z.string().min(1).max(2048),
+  /** ExclusiveStartKey; absent when the next page starts at the top of partition p. */
+  k: z.record(z.string(), z.string().max(2048)).optional(),
+  /** Fingerprint of the filters as requested. */
+  f: z.string().min(1).max(64),
+  /** Range as resolved on the first page (a default `to` of "now" must not move). */
+  r: z.strictObject({ from: z.string().optional(), to: z.string().optional() }),
+});
+
+export type CursorPosition = z.infer<typeof position>;
+
+export const invalidCursor = () =>
+  new BrokerError(
+    400,
+    'invalid_cursor',
+    'The cursor is invalid, tampered with, or was made for other filters.',
+  );
+
+const MAC_BYTES = 32;
+
+export interface CursorSealer {
+  seal(position: CursorPosition): string;
+  /** Verifies and decodes; throws 400 invalid_cursor on anything but an intact cursor. */
+  open(cursor: string): CursorPosition;
+}
+
+export function makeCursorSealer(key: string): CursorSealer {
+  if (key.length < 32) throw new Error('the cursor key must be at least 32 characters');
+  const mac = (payload: string) => createHmac('sha256', key).update(payload).digest();
+
+  return {
+    seal(value) {
+      const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+      return `${payload}.${mac(payload).toString('base64url')}`;
+    },
+    open(cursor) {
+      const [payload, signature, ...rest] = cursor.split('.');
+      if (payload === undefined || signature === undefined || rest.length > 0) throw invalidCursor();
+      const given = Buffer.from(signature, 'base64url');
+      const expected = mac(payload);
+      // timingSafeEqual throws on unequal lengths: check first, without leaking more than the length.
+      if (given.length !== MAC_BYTES || !timingSafeEqual(given, expected)) throw invalidCursor();
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      } catch {
+        throw invalidCursor();
+      }
+      const parsed = position.safeParse(decoded);
+      if (!parsed.success) throw invalidCursor();
+      return parsed.data;
+    },
+  };
+}
+
+/** Short stable digest of the normalized filters, so a cursor only continues its own query. */
+export function fingerprint(filters: Record<string, string | undefined>): string {
+  const canonical = Object.keys(filters)
+    .sort()
+    .map((name) => [name, filters[name] ?? null]);
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('base64url').slice(0, 22);
+}

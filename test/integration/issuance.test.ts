@@ -289,6 +289,78 @@ describe('POST /v1/credentials', () => {
   });
 });
 
+describe('POST /v1/credentials for a Volcengine grant', () => {
+  it('returns Volcengine credentials with an ISO expiration and the TRN, sending the ceiling as Policy', async () => {
+    // Act
+    const response = await fixture.call('reporting-service', 'POST', '/v1/credentials', {
+      grant: 'tos-reader',
+    });
+    // Assess
+    assert.equal(response.status, 201);
+    const body = (await response.json()) as {
+      issuanceId: string;
+      provider: string;
+      assumedRoleArn: string;
+      sourceIdentity?: string;
+      credentials: { accessKeyId: string; expiration: string };
+    };
+    assert.equal(body.provider, 'volcengine');
+    assert.match(body.assumedRoleArn, /^trn:sts::2100000002:assumed-role\/tos-reader\/reporting-service\./);
+    assert.equal(body.sourceIdentity, undefined);
+    assert.match(body.credentials.expiration, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    const call = fixture.stack.volcengineSts.calls.at(-1);
+    assert.equal(call?.issuedAccessKeyId, body.credentials.accessKeyId);
+    assert.deepEqual(JSON.parse(call?.policy ?? '{}').Statement[0].Action, [
+      'tos:GetObject',
+      'tos:ListBucket',
+    ]);
+    const records = await recordsOf(body.issuanceId);
+    assert.deepEqual(records.map((r) => r.decision).sort(), ['INTENT', 'ISSUED']);
+    assert.equal(records.find((r) => r.decision === 'ISSUED')?.provider, 'volcengine');
+  });
+
+  it('sends a narrower inline policy as requested and refuses one outside the ceiling', async () => {
+    // Prepare
+    const narrower = {
+      Statement: [{ Effect: 'Allow', Action: ['tos:GetObject'], Resource: ['trn:tos:::reports/2026/*'] }],
+    };
+    const wider = { Statement: [{ Effect: 'Allow', Action: ['tos:*'], Resource: ['trn:tos:::reports/*'] }] };
+    // Act
+    const inside = await fixture.call('reporting-service', 'POST', '/v1/credentials', {
+      grant: 'tos-reader',
+      policy: narrower,
+    });
+    const sent = fixture.stack.volcengineSts.calls.at(-1)?.policy;
+    const outside = await fixture.call('reporting-service', 'POST', '/v1/credentials', {
+      grant: 'tos-reader',
+      policy: wider,
+    });
+    // Assess
+    assert.equal(inside.status, 201);
+    assert.deepEqual(JSON.parse(sent ?? '{}'), narrower);
+    const refusal = await problem(outside);
+    assert.equal(refusal.code, 'policy_outside_ceiling');
+  });
+
+  it('refuses 899 and 43201 seconds itself, where Volcengine would silently clamp', async () => {
+    // Prepare
+    const callsBefore = fixture.stack.volcengineSts.calls.length;
+    // Act
+    const low = await fixture.call('reporting-service', 'POST', '/v1/credentials', {
+      grant: 'tos-reader',
+      durationSeconds: 899,
+    });
+    const high = await fixture.call('reporting-service', 'POST', '/v1/credentials', {
+      grant: 'tos-reader',
+      durationSeconds: 43_201,
+    });
+    // Assess
+    assert.deepEqual([low.status, high.status], [400, 400]);
+    assert.equal((await problem(low)).code, 'duration_out_of_range');
+    assert.equal(fixture.stack.volcengineSts.calls.length, callsBefore);
+  });
+});
+
 describe('GET /v1/health', () => {
   it('reports the broker identity and the audit table through the real clients', async () => {
     // Act

@@ -18,7 +18,8 @@ function fit(text: string): string {
 
 /** Caller name plus the tail of the issuance id: readable and unique per issuance. */
 export function roleSessionName(caller: Caller, issuanceId: string): string {
-  const suffix = `.${issuanceId.slice(-10)}`;
+  // The id comes from an injected generator: sanitize it too, STS refuses the whole call otherwise.
+  const suffix = sanitize(`.${issuanceId.slice(-10)}`);
   return fit(sanitize(caller.name).slice(0, MAX - suffix.length) + suffix);
 }
 

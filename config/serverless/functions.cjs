@@ -34,5 +34,20 @@ module.exports = async ({ resolveVariable }) => {
     }),
     health: fn('health', 'HealthRole', routes('GET', '/v1/health')),
     openapi: fn('openapi', 'OpenApiRole', routes('GET', '/v1/openapi.json')),
+    auditQuery: fn(
+      'audit-query',
+      'AuditQueryRole',
+      [...routes('GET', '/v1/issuances'), ...routes('GET', '/v1/issuances/{id}')],
+      local ? {} : { environment: await cursorKeyEnvironment(stage, resolveVariable) },
+    ),
   };
 };
+
+// The cursor HMAC key (SSM SecureString) is resolved at deploy time, and only when asked
+// (--param="cursorKeyFromSsm=true"), so `serverless package` runs without an AWS account.
+// Without it the audit-query function refuses to cold-start: no key, no audit queries.
+async function cursorKeyEnvironment(stage, resolveVariable) {
+  const fromSsm = String(await resolveVariable('param:cursorKeyFromSsm, false')) === 'true';
+  if (!fromSsm) return {};
+  return { BROKER_CURSOR_KEY: await resolveVariable(`ssm:/credential-broker/${stage}/cursor-key`) };
+}

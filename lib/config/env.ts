@@ -15,6 +15,10 @@ const envSchema = z.object({
     .default('local'),
   BROKER_GRANTS_FILE: z.string().min(1).default('local/grants.yaml'),
   BROKER_AUDIT_TABLE: z.string().min(3).max(255).default('credential-broker-audit-local'),
+  /** Per-caller issuance counters, kept apart so the audit table stays append-only. */
+  BROKER_RATE_TABLE: z.string().min(3).max(255).default('credential-broker-local-rate'),
+  /** Per caller and grant; a grant's rateLimitPerMinute overrides it. */
+  BROKER_RATE_LIMIT_PER_MINUTE: positiveInt.max(100_000).default(60),
   BROKER_VERSION: z.string().default('0.1.0'),
   /** The broker runs as a Lambda role, so AWS caps chained sessions at 3600 s. */
   BROKER_ROLE_CHAINING: boolean.default(true),
@@ -56,6 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     region: e.AWS_REGION,
     roleChaining: e.BROKER_ROLE_CHAINING,
     maxBodyBytes: e.BROKER_MAX_BODY_BYTES,
+    rateLimit: { table: e.BROKER_RATE_TABLE, perMinute: e.BROKER_RATE_LIMIT_PER_MINUTE },
     /** Only the audit-query function is given the key; it calls requireCursorKey at cold start. */
     cursorKey: e.BROKER_CURSOR_KEY ?? (local ? LOCAL_CURSOR_KEY : undefined),
     sts: { maxAttempts: e.BROKER_STS_MAX_ATTEMPTS, timeoutMs: e.BROKER_STS_TIMEOUT_MS },

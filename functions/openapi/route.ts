@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Route } from '../../lib/http/handler.js';
 import { buildOpenApi, type OpenApiOperation } from '../../lib/http/openapi.js';
+import { auditQueryOperations } from '../audit-query/openapi.js';
 import { issuedResponseSchema, issueRequestSchema } from '../issue-credentials/schema.js';
 
 export const operations: OpenApiOperation[] = [
@@ -38,6 +39,7 @@ export const operations: OpenApiOperation[] = [
     summary: 'This document',
     responses: { '200': { description: 'OpenAPI 3.1' } },
   },
+  ...auditQueryOperations,
 ];
 
 export function openApiRoute(version: string, extra: OpenApiOperation[] = []): Route {

@@ -167,9 +167,16 @@ describe('checkContainment: segments', () => {
       [allow(['sns:Publish'], ['arn:aws:sns:eu-*:111122223333:topic'])],
       [allow(['sns:*'], ['arn:aws:sns:eu-*:111122223333:topic'])],
     );
+    // `a?*` and `a*?` match the same strings within a segment, but only the first may expand.
+    const sameLanguage = verdictOf(
+      [allow(['sns:Publish'], ['arn:aws:sns:eu?*:111122223333:topic'])],
+      [allow(['sns:*'], ['arn:aws:sns:eu*?:111122223333:topic'])],
+    );
     // Assess
     assert.equal(verdict.contained, false);
     assert.equal(identical.contained, true);
+    assert.equal(sameLanguage.contained, false);
+    assert.match(sameLanguage.explanation[0] ?? '', /may match across `:`/);
   });
 
   it('does not trust a short ceiling pattern whose `*` would span segments, and says so', () => {

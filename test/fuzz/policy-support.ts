@@ -1,0 +1,238 @@
+/**
+ * Generators and oracles for the policy property tests. Small alphabets on purpose: with
+ * `a`, `b`, `:` and `/` random patterns collide often, which is where containment bugs live.
+ */
+import fc from 'fast-check';
+import {
+  type ConditionBlock,
+  deepEqual,
+  type Policy,
+  type PolicyDialect,
+  type Statement,
+  splitSegments,
+} from '../../lib/policy/index.js';
+
+export const SHAPES: Record<PolicyDialect, { prefix: string; count: number }> = {
+  aws: { prefix: 'arn', count: 6 },
+  volcengine: { prefix: 'trn', count: 5 },
+};
+
+/** Deterministic PRNG (mulberry32), so a failing case replays from its fast-check seed. */
+export function makeRandom(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) % 4294967296) % below;
+  };
+}
+
+const pick = <T>(random: (below: number) => number, items: readonly T[]): T =>
+  items[random(items.length)] as T;
+
+const word = (chars: string[], minLength: number, maxLength: number) =>
+  fc.array(fc.constantFrom(...chars), { minLength, maxLength }).map((letters) => letters.join(''));
+
+export const SEGMENT_CHARS = ['a', 'b'];
+export const FINAL_CHARS = ['a', 'b', ':', '/'];
+export const ACTION_CHARS = ['s', 'S', '3', 'g', 'G', 'e'];
+
+export const actionPattern = fc.oneof(
+  { weight: 1, arbitrary: fc.constant('*') },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(word(['s', 'S', '3', '*', '?'], 1, 3), word(['g', 'G', 'e', '*', '?'], 1, 3))
+      .map(([service, name]) => `${service}:${name}`),
+  },
+);
+
+export function resourcePattern(dialect: PolicyDialect, allowShort: boolean): fc.Arbitrary<string> {
+  const { prefix, count } = SHAPES[dialect];
+  const full = fc
+    .tuple(
+      fc.constantFrom(prefix, prefix, prefix, '*', `${prefix.slice(0, 1)}?${prefix.slice(2)}`),
+      fc.array(word([...SEGMENT_CHARS, '*', '?'], 0, 3), { minLength: count - 2, maxLength: count - 2 }),
+      word([...FINAL_CHARS, '*', '?'], 0, 5),
+    )
+    .map(([head, middle, last]) => [head, ...middle, last].join(':'));
+  const short = fc
+    .tuple(word([...SEGMENT_CHARS, '*'], 0, 2), word([...SEGMENT_CHARS, '*'], 0, 2))
+    .map(([first, second]) => `${prefix}:${first}:${second}*`);
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant('*') },
+    { weight: 8, arbitrary: full },
+    { weight: allowShort ? 1 : 0, arbitrary: short },
+  );
+}
+
+export const CONDITIONS: ConditionBlock[] = [
+  { Bool: { 'aws:SecureTransport': 'true' } },
+  { StringEquals: { 'aws:PrincipalTag/team': ['a', 'b'] } },
+];
+
+/** A fresh structural copy, so containment must compare conditions by value. */
+const conditionArb = fc.option(
+  fc.constantFrom(...CONDITIONS).map((c) => structuredClone(c)),
+  { freq: 3 },
+);
+
+function statementArb(dialect: PolicyDialect, effect: fc.Arbitrary<'Allow' | 'Deny'>, allowShort: boolean) {
+  return fc
+    .record({
+      effect,
+      actions: fc.array(actionPattern, { minLength: 1, maxLength: 2 }),
+      resources: fc.array(resourcePattern(dialect, allowShort), { minLength: 1, maxLength: 2 }),
+      condition: conditionArb,
+    })
+    .map(({ condition, ...rest }): Statement => (condition === null ? rest : { ...rest, condition }));
+}
+
+export function requestPolicy(dialect: PolicyDialect): fc.Arbitrary<Policy> {
+  return fc
+    .array(statementArb(dialect, fc.constant('Allow'), false), { minLength: 1, maxLength: 2 })
+    .map((statements) => ({ statements }));
+}
+
+/** Random ceilings, and ceilings made by mutating the request (near misses and real covers). */
+export function ceilingFor(request: Policy, dialect: PolicyDialect): fc.Arbitrary<Policy> {
+  const randomStatement = statementArb(
+    dialect,
+    fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
+    true,
+  );
+  const mutated = fc.integer().map((seed) => {
+    const random = makeRandom(seed);
+    return request.statements.map((statement): Statement => {
+      const copy: Statement = {
+        effect: 'Allow',
+        actions: statement.actions.map((action) => mutate(action, random, ACTION_CHARS)),
+        resources: statement.resources.map((resource) => mutate(resource, random, FINAL_CHARS)),
+      };
+      if (statement.condition !== undefined && random(4) > 0)
+        copy.condition = structuredClone(statement.condition);
+      return copy;
+    });
+  });
+  return fc.oneof(
+    fc.array(randomStatement, { minLength: 1, maxLength: 3 }).map((statements) => ({ statements })),
+    fc
+      .tuple(mutated, fc.array(randomStatement, { maxLength: 2 }))
+      .map(([covering, extra]) => ({ statements: [...covering, ...extra] })),
+  );
+}
+
+/** Zero to two edits that widen, narrow or shift a pattern: `*`, `?`, delete, change case. */
+function mutate(pattern: string, random: (below: number) => number, letters: string[]): string {
+  let result = pattern;
+  for (let edit = random(3); edit > 0; edit--) {
+    const at = random(result.length + 1);
+    const operation = random(5);
+    if (operation === 0) result = `${result.slice(0, at)}*${result.slice(at + 1)}`;
+    else if (operation === 1) result = `${result.slice(0, at)}?${result.slice(at + 1)}`;
+    else if (operation === 2) result = `${result.slice(0, at)}*${result.slice(at)}`;
+    else if (operation === 3) result = result.slice(0, at) + result.slice(at + 1);
+    else result = result.slice(0, at) + pick(random, letters).toUpperCase() + result.slice(at + 1);
+  }
+  return result;
+}
+
+/**
+ * A concrete string matched by `pattern` (a glob over one segment). `expandLastStar` lets a
+ * segment-ending `*` produce colons: the "expanding" reading of the ARN rules.
+ */
+export function instantiate(
+  pattern: string,
+  random: (below: number) => number,
+  letters: string[],
+  expandLastStar = false,
+): string {
+  let result = '';
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern.charAt(index);
+    const pool = expandLastStar && index === pattern.length - 1 ? [...letters, ':'] : letters;
+    if (char === '*') for (let n = random(3); n > 0; n--) result += pick(random, pool);
+    else if (char === '?') result += pick(random, letters);
+    else result += char;
+  }
+  return result;
+}
+
+export function instantiateResource(
+  pattern: string,
+  dialect: PolicyDialect,
+  random: (below: number) => number,
+  expanding: boolean,
+): string {
+  const { prefix, count } = SHAPES[dialect];
+  const segments = pattern === '*' ? undefined : splitSegments(pattern, count);
+  if (segments === undefined) {
+    const middle = Array.from({ length: count - 2 }, () => instantiate('*', random, SEGMENT_CHARS));
+    return [random(8) === 0 ? 'xrn' : prefix, ...middle, instantiate('*', random, FINAL_CHARS)].join(':');
+  }
+  const last = segments.length - 1;
+  return segments
+    .map((segment, index) =>
+      index === last
+        ? instantiate(segment, random, FINAL_CHARS)
+        : instantiate(segment, random, SEGMENT_CHARS, expanding),
+    )
+    .join(':');
+}
+
+/** Every subset of the condition pool: the request contexts an oracle must consider. */
+export const CONTEXTS: ConditionBlock[][] = [[], [CONDITIONS[0]], [CONDITIONS[1]], CONDITIONS].map(
+  (context) => context.filter((condition): condition is ConditionBlock => condition !== undefined),
+);
+
+/**
+ * The policy as it applies in a context where exactly `context` holds: conditional Allows
+ * whose Condition holds become unconditional, the others drop out; Denies stay (the
+ * evaluator always counts a conditional Deny).
+ */
+export function inContext(policy: Policy, context: ConditionBlock[]): Policy {
+  const statements = policy.statements.flatMap((statement): Statement[] => {
+    if (statement.effect === 'Deny' || statement.condition === undefined) return [statement];
+    if (!context.some((condition) => deepEqual(condition, statement.condition))) return [];
+    return [{ effect: 'Allow', actions: statement.actions, resources: statement.resources }];
+  });
+  return { statements };
+}
+
+/** Regex for the expanding reading (test-only oracle; the library never builds regexes). */
+export function expandingReading(pattern: string, dialect: PolicyDialect): RegExp | undefined {
+  if (pattern === '*') return /^[\s\S]*$/;
+  const segments = splitSegments(pattern, SHAPES[dialect].count);
+  if (segments === undefined) return undefined;
+  const last = segments.length - 1;
+  const body = segments
+    .map((segment, index) =>
+      [...segment]
+        .map((char, at) => {
+          if (char === '*') return index === last || at === segment.length - 1 ? '[\\s\\S]*' : '[^:]*';
+          if (char === '?') return index === last ? '[\\s\\S]' : '[^:]';
+          return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        })
+        .join(''),
+    )
+    .join(':');
+  return new RegExp(`^${body}$`);
+}
+
+/** Reference glob matcher for the tests: a RegExp from the escaped pattern. */
+export function referenceGlob(pattern: string, text: string, caseInsensitive = false): boolean {
+  const fold = (value: string) => (caseInsensitive ? value.replace(/[A-Z]/g, (c) => c.toLowerCase()) : value);
+  const body = [...fold(pattern)]
+    .map((char) =>
+      char === '*' ? '[\\s\\S]*' : char === '?' ? '[\\s\\S]' : char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'),
+    )
+    .join('');
+  return new RegExp(`^${body}$`).test(fold(text));
+}
+
+export const fuzzRuns = (fallback: number) => {
+  const configured = Number(process.env.FUZZ_RUNS);
+  return Number.isInteger(configured) && configured > 0 ? configured : fallback;
+};

@@ -62,6 +62,21 @@ export function auditTableInput(
   };
 }
 
+/**
+ * The rate-limit table from config/rate-table.json. Its TTL (TimeToLiveSpecification) is
+ * CloudFormation's business only: dynalite has no TTL (a local table keeps one
+ * small item per caller, grant and minute; `npm start -- --fresh` clears it).
+ */
+export function rateTableInput(tableName: string, file = 'config/rate-table.json'): CreateTableCommandInput {
+  const table = JSON.parse(readFileSync(file, 'utf8')) as Omit<CfnTable, 'GlobalSecondaryIndexes'>;
+  return {
+    TableName: tableName,
+    AttributeDefinitions: table.AttributeDefinitions,
+    KeySchema: table.KeySchema,
+    BillingMode: table.BillingMode,
+  };
+}
+
 /** Creates the table unless it exists (a restart keeps the audit trail). */
 export async function ensureTable(
   client: DynamoDBClient,

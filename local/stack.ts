@@ -13,6 +13,7 @@ import {
   ensureTable,
   type LocalDynamo,
   localDynamoClient,
+  rateTableInput,
   startDynalite,
 } from './dynamodb.js';
 import { ensureLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuerFiles } from './jwt-issuer.js';
@@ -24,6 +25,7 @@ export const BROKER_AWS_PRINCIPAL = 'arn:aws:sts::111111111111:assumed-role/cred
 export const BROKER_AWS_ROLE = 'arn:aws:iam::111111111111:role/credential-broker-local';
 export const BROKER_VOLCENGINE_PRINCIPAL = 'trn:iam::2100000001:user/credential-broker';
 export const LOCAL_STAGE = 'local';
+export const LOCAL_RATE_TABLE = 'credential-broker-local-rate';
 
 export interface LocalStackOptions {
   ports: { api: number; lambda: number; dynamodb: number; awsSts: number; volcengineSts: number };
@@ -75,6 +77,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stoppers.push(dynamo.stop);
     const tableName = 'credential-broker-local-audit';
     await ensureTable(localDynamoClient(dynamo.url, brokerAws), auditTableInput(tableName));
+    await ensureTable(localDynamoClient(dynamo.url, brokerAws), rateTableInput(LOCAL_RATE_TABLE));
 
     // The emulated target roles are the roles the grants name, each trusting the broker.
     const awsSts = await startAwsStsEmulator({
@@ -113,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         BROKER_STAGE: LOCAL_STAGE,
         BROKER_GRANTS_FILE: options.grantsFile,
         BROKER_AUDIT_TABLE: tableName,
+        BROKER_RATE_TABLE: LOCAL_RATE_TABLE,
         BROKER_DEV_IDENTITIES_FILE: options.identitiesFile,
         BROKER_LOCAL_JWKS_FILE: jwtFiles.jwksFile,
         BROKER_LOCAL_JWT_ISSUER: LOCAL_ISSUER,

@@ -5,6 +5,7 @@
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const table = require('../audit-table.json');
+const rateTable = require('../rate-table.json');
 
 const grantsSummary = (serviceDir, grantsFile) =>
   JSON.parse(
@@ -55,6 +56,12 @@ module.exports = async ({ resolveVariable }) => {
       UpdateReplacePolicy: 'Retain',
       Properties: { TableName: tableName, ...table },
     },
+    // Per-caller issuance counters (config/rate-table.json): short-lived items expired by
+    // TTL, apart from the audit table so that one stays append-only.
+    RateTable: {
+      Type: 'AWS::DynamoDB::Table',
+      Properties: { TableName: `${service}-${stage}-rate`, ...rateTable },
+    },
   };
   if (stage === 'local') return { Resources: resources };
 
@@ -78,6 +85,8 @@ module.exports = async ({ resolveVariable }) => {
           ]
         : []),
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
+      // The only UpdateItem the broker holds, and on the rate table only.
+      { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': ['RateTable', 'Arn'] } },
     ]),
     HealthRole: role(service, stage, 'health', [
       { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: tableArn },

@@ -2,8 +2,19 @@
 import { ulid } from 'ulid';
 import { httpHandler } from '../../lib/http/handler.js';
 import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
-import { allowList, auditStore, config, httpOptions, issuers, logger } from '../shared/runtime.js';
+import { makeMetrics, metricsMiddleware } from '../../lib/observability/metrics.js';
+import {
+  allowList,
+  auditStore,
+  config,
+  httpOptions,
+  issuers,
+  logger,
+  rateLimiter,
+} from '../shared/runtime.js';
 import { issueCredentialsRoute } from './route.js';
+
+const metrics = makeMetrics({ stage: config.stage, logger });
 
 export const route = issueCredentialsRoute(
   makeIssueCredentials({
@@ -13,6 +24,8 @@ export const route = issueCredentialsRoute(
     newIssuanceId: ulid,
     clock: () => new Date(),
     roleChaining: config.roleChaining,
+    metrics: metrics.issuance,
+    rateLimiter,
     onAuditGap: (issuanceId, error) =>
       logger.error('FAILED record not written; INTENT stays unconfirmed', {
         issuanceId,
@@ -21,4 +34,7 @@ export const route = issueCredentialsRoute(
   }),
 );
 
-export const handler = httpHandler(route, httpOptions);
+/** The shared options plus the per-request EMF flush (also used by the local-stage twin). */
+export const issueHttpOptions = { ...httpOptions, middlewares: [metricsMiddleware(metrics)] };
+
+export const handler = httpHandler(route, issueHttpOptions);

@@ -13,6 +13,7 @@ import { makeLogger } from '../../lib/observability/logger.js';
 import { makeAwsIssuer } from '../../lib/providers/aws-sts.js';
 import type { Issuers } from '../../lib/providers/issuer.js';
 import { makeVolcengineIssuer } from '../../lib/providers/volcengine-sts.js';
+import { makeDynamoRateLimiter } from '../../lib/ratelimit/dynamodb-rate-limiter.js';
 
 export const config = loadConfig(process.env);
 export const logger = makeLogger();
@@ -29,6 +30,13 @@ export const dynamodbClient = new DynamoDBClient({
 export const auditStore = makeDynamoAuditStore({
   client: dynamodbClient,
   tableName: config.auditTable,
+  timeoutMs: config.dynamodb.timeoutMs,
+});
+
+export const rateLimiter = makeDynamoRateLimiter({
+  client: dynamodbClient,
+  tableName: config.rateLimit.table,
+  defaultLimitPerMinute: config.rateLimit.perMinute,
   timeoutMs: config.dynamodb.timeoutMs,
 });
 

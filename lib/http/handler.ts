@@ -50,7 +50,16 @@ export interface HttpHandlerOptions {
   authenticate?: Authenticate;
   /** Overridable for tests; Lambda gives getRemainingTimeInMillis. */
   now?: () => number;
+  /** Run inside the logging context and outside the error mapper (e.g. the metrics flush). */
+  middlewares?: HttpMiddleware[];
 }
+
+export type HttpMiddleware = middy.MiddlewareObj<
+  HttpEvent,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  Context
+>;
 
 export function httpHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOptions) {
   const authenticate = options.authenticate ?? fromRequestContext;
@@ -90,14 +99,12 @@ export function httpHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOption
 
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(options.logger, { resetKeys: true }))
+    .use(options.middlewares ?? [])
     .use(problemJsonErrors(options.logger, route.name))
     .handler(core);
 }
 
-function problemJsonErrors(
-  logger: BrokerLogger,
-  routeName: string,
-): middy.MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context> {
+function problemJsonErrors(logger: BrokerLogger, routeName: string): HttpMiddleware {
   return {
     onError: async (request) => {
       const error = toBrokerError(request.error);

@@ -11,7 +11,7 @@ import { grantRole } from '../config/grants-schema.js';
 import { BrokerError, forbidden } from '../errors.js';
 import type { AllowList, Authorization, GrantSelector } from '../grants/allow-list.js';
 import { type Caller, callerPrincipal } from '../grants/caller.js';
-import type { Issuers } from '../providers/issuer.js';
+import type { Issuers, ProviderName } from '../providers/issuer.js';
 import { boundDuration } from './duration.js';
 import { type DryRunResponse, type IssuedResponse, toDryRunResponse, toIssuedResponse } from './responses.js';
 import { roleSessionName, sourceIdentity } from './session-identity.js';
@@ -32,6 +32,17 @@ export interface RateLimiter {
   consume(caller: Caller, grantId: string, limitPerMinute: number | undefined, budget: Budget): Promise<void>;
 }
 
+export type IssuanceDependency = 'sts' | 'audit';
+
+/** Counts decisions and times dependencies; lib/observability/metrics.ts emits them as EMF. */
+export interface IssuanceMetrics {
+  request(facts: { requestId: string; caller: string }): void;
+  issued(provider: ProviderName): void;
+  denied(reason: string): void;
+  failed(dependency: IssuanceDependency): void;
+  latency(dependency: IssuanceDependency, ms: number): void;
+}
+
 export interface IssueDeps {
   allowList: AllowList;
   audit: AuditStore;
@@ -42,15 +53,36 @@ export interface IssueDeps {
   rateLimiter?: RateLimiter;
   /** Told when a best-effort FAILED record could not be written (the INTENT stays unconfirmed). */
   onAuditGap?: (issuanceId: string, error: unknown) => void;
+  metrics?: IssuanceMetrics;
 }
 
 export function makeIssueCredentials(deps: IssueDeps) {
+  const { metrics } = deps;
+  // Every dependency call goes through here: its latency, and a Failed count when it throws.
+  const measured = async <T>(dependency: IssuanceDependency, call: () => Promise<T>): Promise<T> => {
+    if (!metrics) return call();
+    const started = performance.now();
+    try {
+      return await call();
+    } catch (error) {
+      metrics.failed(dependency);
+      throw error;
+    } finally {
+      metrics.latency(dependency, performance.now() - started);
+    }
+  };
+  const audit = {
+    append: (record: AuditRecord, budget: Budget) =>
+      measured('audit', () => deps.audit.append(record, budget)),
+  };
+
   return async function issueCredentials(
     caller: Caller,
     request: IssueRequest,
     facts: RequestFacts,
   ): Promise<IssuedResponse | DryRunResponse> {
     const issuanceId = deps.newIssuanceId();
+    metrics?.request({ requestId: facts.requestId, caller: caller.key });
     const record = (decision: AuditRecord['decision'], fields: Partial<AuditRecord>): AuditRecord => ({
       issuanceId,
       decision,
@@ -67,7 +99,8 @@ export function makeIssueCredentials(deps: IssueDeps) {
     const authorization: Authorization = deps.allowList.authorize(caller, request);
     if (!authorization.allowed) {
       const requested = 'grant' in request ? { grantId: request.grant } : { roleArn: request.roleArn };
-      await deps.audit.append(record('DENIED', { ...requested, reason: authorization.reason }), facts.budget);
+      metrics?.denied(authorization.reason);
+      await audit.append(record('DENIED', { ...requested, reason: authorization.reason }), facts.budget);
       if (authorization.reason === 'ambiguous_role') {
         throw new BrokerError(
           400,
@@ -94,7 +127,10 @@ export function makeIssueCredentials(deps: IssueDeps) {
         };
         return { durationSeconds, range, policy, names, sessionTags: renderSessionTags(grant, caller) };
       },
-      (error) => deps.audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget),
+      (error) => {
+        metrics?.denied(error.code);
+        return audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget);
+      },
     );
     const planned = {
       ...target,
@@ -107,38 +143,43 @@ export function makeIssueCredentials(deps: IssueDeps) {
     };
 
     if (request.dryRun) {
-      await deps.audit.append(record('DRY_RUN', planned), facts.budget);
+      await audit.append(record('DRY_RUN', planned), facts.budget);
       return toDryRunResponse(issuanceId, grant, plan);
     }
 
     if (deps.rateLimiter) {
       await refuseAudited(
         () => deps.rateLimiter?.consume(caller, grant.id, grant.rateLimitPerMinute, facts.budget),
-        (error) => deps.audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget),
+        (error) => {
+          metrics?.denied(error.code);
+          return audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget);
+        },
       );
     }
 
     const issuer = deps.issuers[grant.provider];
     if (!issuer) throw new BrokerError(503, 'provider_not_configured', 'This provider is not configured.');
 
-    await deps.audit.append(record('INTENT', planned), facts.budget);
+    await audit.append(record('INTENT', planned), facts.budget);
     let session: Awaited<ReturnType<typeof issuer.assume>>;
     try {
-      session = await issuer.assume(
-        {
-          roleArn: target.roleArn,
-          roleSessionName: plan.names.roleSessionName,
-          sourceIdentity: planned.sourceIdentity,
-          durationSeconds: plan.durationSeconds,
-          externalId: grant.provider === 'aws' ? grant.externalId : undefined,
-          sessionTags: plan.sessionTags,
-          policy: plan.policy.document,
-        },
-        facts.budget,
+      session = await measured('sts', () =>
+        issuer.assume(
+          {
+            roleArn: target.roleArn,
+            roleSessionName: plan.names.roleSessionName,
+            sourceIdentity: planned.sourceIdentity,
+            durationSeconds: plan.durationSeconds,
+            externalId: grant.provider === 'aws' ? grant.externalId : undefined,
+            sessionTags: plan.sessionTags,
+            policy: plan.policy.document,
+          },
+          facts.budget,
+        ),
       );
     } catch (error) {
       const failure = error instanceof BrokerError ? error : undefined;
-      await deps.audit
+      await audit
         .append(
           record('FAILED', {
             ...planned,
@@ -151,7 +192,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
       throw error;
     }
 
-    await deps.audit.append(
+    await audit.append(
       record('ISSUED', {
         ...planned,
         expiration: session.expiration.toISOString(),
@@ -161,6 +202,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
       }),
       facts.budget,
     );
+    metrics?.issued(grant.provider);
     return toIssuedResponse(issuanceId, grant, plan.durationSeconds, session);
   };
 }

@@ -1,6 +1,6 @@
 // Local stage only: the deployed route behind local SigV4/JWT verification.
-import { route } from '../../../functions/issue-credentials/handler.js';
-import { config, httpOptions } from '../../../functions/shared/runtime.js';
+import { issueHttpOptions, route } from '../../../functions/issue-credentials/handler.js';
+import { config } from '../../../functions/shared/runtime.js';
 import { localHandler } from '../local-handler.js';
 
-export const handler = localHandler(route, httpOptions, config.stage);
+export const handler = localHandler(route, issueHttpOptions, config.stage);

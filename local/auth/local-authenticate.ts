@@ -16,6 +16,11 @@ import { type SigningIdentity, verifySigV4 } from '../../lib/http/sigv4-verifier
 
 export interface LocalAuthOptions {
   identities: SigningIdentity[];
+  /**
+   * Host headers this API answers to. The signature covers the Host header, so checking it
+   * refuses a request signed for another API and replayed here.
+   */
+  allowedHosts: string[];
   jwt?: { jwks: JSONWebKeySet; issuer: string; audience: string };
   now?: () => Date;
 }
@@ -29,6 +34,8 @@ export function makeLocalAuthenticate(options: LocalAuthOptions): Authenticate {
 
   return async (event: HttpEvent): Promise<Caller> => {
     const headers = lowerCaseHeaders(event.headers);
+    if (!options.allowedHosts.includes(headers.host ?? ''))
+      throw unauthenticated('request addressed to another host');
     const authorization = headers.authorization ?? '';
     if (authorization.startsWith('Bearer ')) {
       if (!keySet || !options.jwt) throw unauthenticated('bearer token but no local issuer configured');

@@ -9,7 +9,9 @@ import { loadDevIdentities } from '../dev-identities.js';
 export function localHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOptions, stage: string) {
   if (stage !== 'local') throw new Error(`local handlers run in the local stage only (stage is ${stage})`);
   const jwksFile = process.env.BROKER_LOCAL_JWKS_FILE;
+  const port = process.env.BROKER_PORT ?? '3000';
   const authenticate = makeLocalAuthenticate({
+    allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],
     identities: loadDevIdentities(process.env.BROKER_DEV_IDENTITIES_FILE ?? 'local/dev-identities.json'),
     jwt: jwksFile
       ? {

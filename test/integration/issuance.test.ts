@@ -179,7 +179,7 @@ describe('POST /v1/credentials', () => {
     await problem(response);
   });
 
-  it('answers 401 to unsigned, badly signed, stale and tampered requests', async () => {
+  it('answers 401 to unsigned, badly signed, stale, tampered and replayed-elsewhere requests', async () => {
     // Prepare
     const url = `${fixture.stack.apiUrl}/v1/credentials`;
     const body = JSON.stringify({ grant: 'reports-reader' });
@@ -208,6 +208,13 @@ describe('POST /v1/credentials', () => {
       headers: tamperedHeaders,
       body: JSON.stringify({ grant: 'doris-vault-rotation' }),
     });
+    const otherHost = 'broker.other-account.example.com';
+    const replayHeaders = await signRequest(
+      `https://${otherHost}/v1/credentials`,
+      { method: 'POST', body },
+      devIdentity('reporting-service'),
+    );
+    const replayed = await fetch(url, { method: 'POST', headers: replayHeaders, body });
     const spoofed = await fetch(url, {
       method: 'POST',
       body,
@@ -219,8 +226,8 @@ describe('POST /v1/credentials', () => {
     // Assess
     assert.equal(control.status, 201, 'control: the same call signed correctly succeeds');
     assert.deepEqual(
-      [unsigned.status, forged.status, stale.status, tampered.status, spoofed.status],
-      [401, 401, 401, 401, 401],
+      [unsigned.status, forged.status, stale.status, tampered.status, replayed.status, spoofed.status],
+      [401, 401, 401, 401, 401, 401],
     );
   });
 

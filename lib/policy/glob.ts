@@ -51,6 +51,8 @@ export function foldAsciiCase(value: string): string {
  * the same language, and a canonical form that makes containment less conservative.
  */
 export function normalizeGlob(pattern: string): string {
+  // Most patterns are already canonical; skip the rebuild (and its garbage) for them.
+  if (!pattern.includes('**') && !pattern.includes('*?')) return pattern;
   let normalized = '';
   let questions = '';
   let star = false;
@@ -64,6 +66,21 @@ export function normalizeGlob(pattern: string): string {
     }
   }
   return normalized + questions + (star ? '*' : '');
+}
+
+// Containment compares the same ceiling patterns many times; compiling is most of the cost.
+// Bounded, and cleared when full, so hostile input cannot grow it.
+const COMPILED_CACHE_LIMIT = 1024;
+const compiledCache = new Map<string, CompiledGlob>();
+
+function compileCached(pattern: string): CompiledGlob {
+  let glob = compiledCache.get(pattern);
+  if (glob === undefined) {
+    if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.clear();
+    glob = compileGlob(pattern);
+    if (pattern.length <= 256) compiledCache.set(pattern, glob);
+  }
+  return glob;
 }
 
 function compileGlob(pattern: string): CompiledGlob {
@@ -117,6 +134,7 @@ type InputSymbol = number | 'any-char' | 'any-run';
  */
 function run(glob: CompiledGlob, length: number, symbolAt: (index: number) => InputSymbol): boolean {
   const { words, loops, anyCharEntries, literalEntries } = glob;
+  if (words === 1) return runOneWord(glob, length, symbolAt);
   const active = new Uint32Array(words);
   active[0] = 1;
   for (let index = 0; index < length; index++) {
@@ -140,10 +158,26 @@ function run(glob: CompiledGlob, length: number, symbolAt: (index: number) => In
   return ((active[glob.acceptWord] ?? 0) & glob.acceptBit) !== 0;
 }
 
+/** The common case (under 32 tokens) with plain numbers instead of word arrays. */
+function runOneWord(glob: CompiledGlob, length: number, symbolAt: (index: number) => InputSymbol): boolean {
+  const loops = glob.loops[0] ?? 0;
+  const anyChar = glob.anyCharEntries[0] ?? 0;
+  let active = 1;
+  for (let index = 0; index < length; index++) {
+    const symbol = symbolAt(index);
+    let entered = 0;
+    if (typeof symbol === 'number') entered = anyChar | (glob.literalEntries.get(symbol)?.[0] ?? 0);
+    else if (symbol === 'any-char') entered = anyChar;
+    active = (((active << 1) & entered) | (active & loops)) >>> 0;
+    if (active === 0) return false;
+  }
+  return (active & glob.acceptBit) !== 0;
+}
+
 /** Does `text` match the IAM glob `pattern`? Linear in `text`; no regex, no backtracking. */
 export function globMatch(pattern: string, text: string, opts: GlobOptions = {}): boolean {
   const caseInsensitive = opts.caseInsensitive === true;
-  const glob = compileGlob(normalizeGlob(caseInsensitive ? foldAsciiCase(pattern) : pattern));
+  const glob = compileCached(normalizeGlob(caseInsensitive ? foldAsciiCase(pattern) : pattern));
   const subject = caseInsensitive ? foldAsciiCase(text) : text;
   return run(glob, subject.length, (index) => subject.charCodeAt(index));
 }
@@ -163,7 +197,7 @@ export function patternCovers(
   const ceiling = fold(ceilingPattern);
   const request = fold(requestPattern);
   if (ceiling === request) return true;
-  return run(compileGlob(ceiling), request.length, (index) => {
+  return run(compileCached(ceiling), request.length, (index) => {
     const code = request.charCodeAt(index);
     if (code === STAR) return 'any-run';
     if (code === QUESTION) return 'any-char';

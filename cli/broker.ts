@@ -1,0 +1,51 @@
+/**
+ * `broker`: one executable, one subcommand per concern. A subcommand is a module under
+ * cli/commands/ exporting a Command; add it to COMMANDS and it is dispatched, listed in
+ * the help, and loaded only when used (the audit command never loads the creds code).
+ */
+import { pathToFileURL } from 'node:url';
+import { type CliIo, type Command, EXIT, processIo } from './command.js';
+
+interface CommandEntry {
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: Record<string, CommandEntry> = {
+  audit: {
+    summary: 'Query the audit trail: who held which credentials, when (auditors only)',
+    load: async () => (await import('./commands/audit.js')).auditCommand,
+  },
+};
+
+const usage = () =>
+  [
+    'Usage: broker <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([name, entry]) => `  ${name.padEnd(10)} ${entry.summary}`),
+    '',
+    'Run `broker <command> --help` for the options of a command.',
+    '',
+  ].join('\n');
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    await io.stdout(usage());
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    io.stderr(`broker: unknown command '${name}'\n\n${usage()}`);
+    return EXIT.usage;
+  }
+  const command = await entry.load();
+  return command.run(rest, io);
+}
+
+// Run when executed (bin/broker.js or `tsx cli/broker.ts`), not when imported by tests.
+const entryScript = process.argv[1];
+if (entryScript !== undefined && import.meta.url === pathToFileURL(entryScript).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,131 @@
+/**
+ * Output formats of `broker audit`. csv, ndjson and json stream page by page, so an
+ * `--all` export of a million records never sits in memory; table needs every row for
+ * its column widths and is meant for a screenful.
+ *
+ * Record fields can hold caller-controlled text (userAgent, principal names): csv cells
+ * that a spreadsheet would run as a formula are neutralized, and table cells lose
+ * control characters so a crafted user agent cannot drive the auditor's terminal.
+ */
+export type Row = Record<string, unknown>;
+export type FormatName = 'table' | 'json' | 'csv' | 'ndjson';
+export const FORMATS: readonly FormatName[] = ['table', 'json', 'csv', 'ndjson'];
+
+export interface Formatter {
+  /** Text for one page of rows (possibly empty). */
+  page(rows: Row[]): string;
+  /** Text after the last page. */
+  end(): string;
+}
+
+/** Every field of an audit record, in the order compliance exports expect. */
+export const CSV_COLUMNS = [
+  'at',
+  'decision',
+  'issuanceId',
+  'callerKey',
+  'callerPrincipal',
+  'callerKind',
+  'grantId',
+  'provider',
+  'roleArn',
+  'durationSeconds',
+  'durationBound',
+  'expiration',
+  'accessKeyId',
+  'assumedRoleArn',
+  'sourceIdentity',
+  'roleSessionName',
+  'reason',
+  'detail',
+  'policySha256',
+  'policySize',
+  'packedPolicySize',
+  'requestId',
+  'sourceIp',
+  'userAgent',
+] as const;
+
+export const TABLE_COLUMNS = [
+  'at',
+  'decision',
+  'issuanceId',
+  'callerPrincipal',
+  'grantId',
+  'accessKeyId',
+  'expiration',
+  'reason',
+] as const;
+
+export function makeFormatter(format: FormatName): Formatter {
+  switch (format) {
+    case 'ndjson':
+      return { page: (rows) => rows.map((row) => `${JSON.stringify(row)}\n`).join(''), end: () => '' };
+    case 'json':
+      return jsonArray();
+    case 'csv':
+      return csv();
+    case 'table':
+      return table();
+  }
+}
+
+function jsonArray(): Formatter {
+  let count = 0;
+  return {
+    page: (rows) => rows.map((row) => `${count++ === 0 ? '[\n' : ',\n'}  ${JSON.stringify(row)}`).join(''),
+    end: () => (count === 0 ? '[]\n' : '\n]\n'),
+  };
+}
+
+function csv(): Formatter {
+  let headerWritten = false;
+  return {
+    page(rows) {
+      const header = headerWritten ? '' : `${CSV_COLUMNS.join(',')}\r\n`;
+      headerWritten = true;
+      return header + rows.map((row) => `${CSV_COLUMNS.map((c) => csvCell(row[c])).join(',')}\r\n`).join('');
+    },
+    end: () => (headerWritten ? '' : `${CSV_COLUMNS.join(',')}\r\n`),
+  };
+}
+
+/** RFC 4180 quoting; a leading = + - @ (or tab/CR) is prefixed with ' so no cell is a formula. */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function table(): Formatter {
+  const rows: string[][] = [];
+  return {
+    page(page) {
+      for (const row of page) rows.push(TABLE_COLUMNS.map((c) => tableCell(row[c])));
+      return '';
+    },
+    end() {
+      if (rows.length === 0) return '(no records)\n';
+      const header: string[] = [...TABLE_COLUMNS];
+      const widths = header.map((name, n) =>
+        Math.max(name.length, ...rows.map((row) => row[n]?.length ?? 0)),
+      );
+      const line = (cells: string[]) =>
+        `${cells
+          .map((cell, n) => cell.padEnd(widths[n] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`;
+      return line(header) + line(widths.map((w) => '-'.repeat(w))) + rows.map(line).join('');
+    },
+  };
+}
+
+const MAX_TABLE_CELL = 80;
+
+export function tableCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point.
+  const text = String(value).replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return text.length > MAX_TABLE_CELL ? `${text.slice(0, MAX_TABLE_CELL - 1)}…` : text;
+}

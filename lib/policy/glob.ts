@@ -124,22 +124,34 @@ function setBit(bits: Uint32Array, position: number): void {
   bits[word] = ((bits[word] ?? 0) | (1 << (position & 31))) >>> 0;
 }
 
-/** What an input symbol may enter: a character, a requested `?` (only `?` states), or a requested `*` (none). */
-type InputSymbol = number | 'any-char' | 'any-run';
+/**
+ * The input is a text, or a requested pattern read token by token: then its `?` may enter
+ * only `?` states and its `*` no state at all (only a `*` self-loop can absorb it).
+ */
+type InputKind = 'text' | 'pattern';
+
+const ANY_CHAR = -1;
+const ANY_RUN = -2;
+
+function symbolAt(input: string, index: number, kind: InputKind): number {
+  const code = input.charCodeAt(index);
+  if (kind === 'text') return code;
+  return code === STAR ? ANY_RUN : code === QUESTION ? ANY_CHAR : code;
+}
 
 /**
- * Runs the automaton over `length` symbols. The step is
+ * Runs the automaton over the input, one symbol per character. The step is
  *   next = ((active << 1) & entered(symbol)) | (active & loops)
  * with the shift carried across words.
  */
-function run(glob: CompiledGlob, length: number, symbolAt: (index: number) => InputSymbol): boolean {
+function run(glob: CompiledGlob, input: string, kind: InputKind): boolean {
   const { words, loops, anyCharEntries, literalEntries } = glob;
-  if (words === 1) return runOneWord(glob, length, symbolAt);
+  if (words === 1) return runOneWord(glob, input, kind);
   const active = new Uint32Array(words);
   active[0] = 1;
-  for (let index = 0; index < length; index++) {
-    const symbol = symbolAt(index);
-    const literal = typeof symbol === 'number' ? literalEntries.get(symbol) : undefined;
+  for (let index = 0; index < input.length; index++) {
+    const symbol = symbolAt(input, index, kind);
+    const literal = symbol >= 0 ? literalEntries.get(symbol) : undefined;
     let carry = 0;
     let alive = 0;
     for (let word = 0; word < words; word++) {
@@ -147,7 +159,7 @@ function run(glob: CompiledGlob, length: number, symbolAt: (index: number) => In
       const shifted = ((current << 1) | carry) >>> 0;
       carry = current >>> 31;
       let entered = 0;
-      if (symbol !== 'any-run') entered = anyCharEntries[word] ?? 0;
+      if (symbol !== ANY_RUN) entered = anyCharEntries[word] ?? 0;
       if (literal !== undefined) entered |= literal[word] ?? 0;
       const next = ((shifted & entered) | (current & (loops[word] ?? 0))) >>> 0;
       active[word] = next;
@@ -159,15 +171,15 @@ function run(glob: CompiledGlob, length: number, symbolAt: (index: number) => In
 }
 
 /** The common case (under 32 tokens) with plain numbers instead of word arrays. */
-function runOneWord(glob: CompiledGlob, length: number, symbolAt: (index: number) => InputSymbol): boolean {
+function runOneWord(glob: CompiledGlob, input: string, kind: InputKind): boolean {
   const loops = glob.loops[0] ?? 0;
   const anyChar = glob.anyCharEntries[0] ?? 0;
   let active = 1;
-  for (let index = 0; index < length; index++) {
-    const symbol = symbolAt(index);
+  for (let index = 0; index < input.length; index++) {
+    const symbol = symbolAt(input, index, kind);
     let entered = 0;
-    if (typeof symbol === 'number') entered = anyChar | (glob.literalEntries.get(symbol)?.[0] ?? 0);
-    else if (symbol === 'any-char') entered = anyChar;
+    if (symbol >= 0) entered = anyChar | (glob.literalEntries.get(symbol)?.[0] ?? 0);
+    else if (symbol === ANY_CHAR) entered = anyChar;
     active = (((active << 1) & entered) | (active & loops)) >>> 0;
     if (active === 0) return false;
   }
@@ -177,9 +189,8 @@ function runOneWord(glob: CompiledGlob, length: number, symbolAt: (index: number
 /** Does `text` match the IAM glob `pattern`? Linear in `text`; no regex, no backtracking. */
 export function globMatch(pattern: string, text: string, opts: GlobOptions = {}): boolean {
   const caseInsensitive = opts.caseInsensitive === true;
-  const glob = compileCached(normalizeGlob(caseInsensitive ? foldAsciiCase(pattern) : pattern));
-  const subject = caseInsensitive ? foldAsciiCase(text) : text;
-  return run(glob, subject.length, (index) => subject.charCodeAt(index));
+  const glob = compileCached(canonical(pattern, caseInsensitive));
+  return run(glob, caseInsensitive ? foldAsciiCase(text) : text, 'text');
 }
 
 /**
@@ -193,16 +204,14 @@ export function patternCovers(
   opts: GlobOptions = {},
 ): boolean {
   const caseInsensitive = opts.caseInsensitive === true;
-  const fold = (pattern: string) => normalizeGlob(caseInsensitive ? foldAsciiCase(pattern) : pattern);
-  const ceiling = fold(ceilingPattern);
-  const request = fold(requestPattern);
+  const ceiling = canonical(ceilingPattern, caseInsensitive);
+  const request = canonical(requestPattern, caseInsensitive);
   if (ceiling === request) return true;
-  return run(compileCached(ceiling), request.length, (index) => {
-    const code = request.charCodeAt(index);
-    if (code === STAR) return 'any-run';
-    if (code === QUESTION) return 'any-char';
-    return code;
-  });
+  return run(compileCached(ceiling), request, 'pattern');
+}
+
+function canonical(pattern: string, caseInsensitive: boolean): string {
+  return normalizeGlob(caseInsensitive ? foldAsciiCase(pattern) : pattern);
 }
 
 /**

@@ -1,0 +1,70 @@
+/**
+ * Reading IAM out of a packaged CloudFormation template: statements of inline role
+ * policies, their actions, and their resources as strings (`Fn::GetAtt: [X, Arn]` is
+ * rendered `${X.Arn}`, the way `Fn::Sub` spells it, so both compare alike).
+ */
+
+/** The grants file serverless.yml packages for deployed stages (param grantsFile). */
+export const GRANTS_FILE = 'config/grants.example.yaml';
+
+export interface CfnResource {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DeletionPolicy?: string;
+}
+
+export interface Template {
+  Resources: Record<string, CfnResource>;
+}
+
+export interface Statement {
+  Effect?: string;
+  Action?: string | string[];
+  NotAction?: unknown;
+  Resource?: unknown;
+  NotResource?: unknown;
+}
+
+interface InlinePolicy {
+  PolicyDocument?: { Statement?: Statement[] };
+}
+
+export function roleStatements(role: CfnResource): Statement[] {
+  const policies = (role.Properties?.Policies ?? []) as InlinePolicy[];
+  return policies.flatMap((policy) => policy.PolicyDocument?.Statement ?? []);
+}
+
+export const actionsOf = (statement: Statement): string[] =>
+  statement.Action === undefined ? [] : [statement.Action].flat();
+
+function resourceString(resource: unknown): string {
+  if (typeof resource === 'string') return resource;
+  if (resource && typeof resource === 'object') {
+    const sub = (resource as { 'Fn::Sub'?: unknown })['Fn::Sub'];
+    if (typeof sub === 'string') return sub;
+    const getAtt = (resource as { 'Fn::GetAtt'?: unknown })['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt.length === 2) return `\${${getAtt[0]}.${getAtt[1]}}`;
+  }
+  // Anything else (Fn::Join, Ref, ...) is refused rather than guessed at.
+  throw new Error(`unsupported IAM resource form: ${JSON.stringify(resource)}`);
+}
+
+export const resourcesOf = (statement: Statement): string[] =>
+  statement.Resource === undefined ? [] : [statement.Resource].flat().map(resourceString);
+
+/** Whether a statement names the table with this logical id (or one of its indexes). */
+export const mentionsResource = (statement: Statement, logicalId: string): boolean =>
+  resourcesOf(statement).some((resource) => resource.startsWith(`\${${logicalId}.Arn}`));
+
+/** `arn:…:log-group:/aws/lambda/x:*` → `/aws/lambda/x`. */
+export function logGroupNameOf(resource: string): string {
+  const match = /:log-group:([^:*]+):\*$/.exec(resource);
+  if (!match?.[1]) throw new Error(`not a log-group stream resource: ${resource}`);
+  return match[1];
+}
+
+export function functionsOf(template: Template): { name: string; properties: Record<string, unknown> }[] {
+  return Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
+    .map(([name, resource]) => ({ name, properties: resource.Properties ?? {} }));
+}

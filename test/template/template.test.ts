@@ -1,0 +1,282 @@
+/**
+ * Least privilege of the broker itself (invariants 9 and 12), read from what would be
+ * deployed: `serverless package --stage prod` runs once into a temporary directory (no
+ * AWS account needed) and the CloudFormation template and function bundles are checked.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  actionsOf,
+  type CfnResource,
+  functionsOf,
+  GRANTS_FILE,
+  logGroupNameOf,
+  mentionsResource,
+  resourcesOf,
+  roleStatements,
+  type Template,
+} from './template-support.js';
+
+const STAGE = 'prod';
+const SERVICE = 'credential-broker';
+/** Everything `serverless package` reads; local/ too, so a stray import of it would be bundled. */
+const SERVICE_FILES = [
+  'serverless.yml',
+  'package.json',
+  'tsconfig.json',
+  'config',
+  'functions',
+  'lib',
+  'cli',
+  'local',
+];
+let dir: string;
+let out: string;
+let template: Template;
+
+/**
+ * Packages a copy of the service: serverless-esbuild builds in `.esbuild/` and copies into
+ * `.serverless/` of the service directory, which the local stacks of concurrently running
+ * integration tests use too (a shared build folder once mixed local bundles into a zip).
+ */
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'broker-package-'));
+  for (const entry of SERVICE_FILES) cpSync(entry, join(dir, entry), { recursive: true });
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
+  execFileSync(
+    process.execPath,
+    ['node_modules/serverless/bin/serverless.js', 'package', '--stage', STAGE, '--package', 'out'],
+    {
+      cwd: dir,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      stdio: 'pipe',
+    },
+  );
+  out = join(dir, 'out');
+  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+});
+after(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const byType = (type: string): [string, CfnResource][] =>
+  Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
+
+const grantedRoleArns = (): string[] =>
+  (
+    JSON.parse(
+      execFileSync(process.execPath, ['--import', 'tsx', 'cli/check-grants.ts', '--json', GRANTS_FILE], {
+        encoding: 'utf8',
+      }),
+    ) as { awsRoleArns: string[] }
+  ).awsRoleArns;
+
+describe('packaged prod template: IAM', () => {
+  it('gives each function its own role, trusted by Lambda only, and no shared default role', () => {
+    // Act
+    const roles = functionsOf(template).map(({ properties }) => properties.Role);
+    // Assess
+    assert.ok(roles.length >= 3, 'expected the broker functions');
+    const names = roles.map((role) => {
+      const name = (role as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+      assert.ok(name, `Role must be Fn::GetAtt of a role in this template, got ${JSON.stringify(role)}`);
+      assert.equal(template.Resources[name]?.Type, 'AWS::IAM::Role');
+      return name;
+    });
+    assert.equal(new Set(names).size, names.length, `roles shared between functions: ${names}`);
+    assert.equal(template.Resources.IamRoleLambdaExecution, undefined, 'the framework default role is back');
+    for (const [name, role] of byType('AWS::IAM::Role')) {
+      assert.deepEqual(
+        JSON.stringify(role.Properties?.AssumeRolePolicyDocument).match(/"Principal":\{[^}]*\}/g),
+        ['"Principal":{"Service":"lambda.amazonaws.com"}'],
+        name,
+      );
+    }
+  });
+
+  it('has no "*" action and no "*" resource except the own log group\'s stream suffix', () => {
+    // Act
+    const statements = byType('AWS::IAM::Role').flatMap(([name, role]) =>
+      roleStatements(role).map((statement) => ({ name, statement })),
+    );
+    // Assess
+    assert.ok(statements.length > 0);
+    for (const { name, statement } of statements) {
+      assert.equal(statement.Effect, 'Allow', `${name}: only Allow statements are expected`);
+      assert.equal(statement.NotAction, undefined, `${name}: NotAction`);
+      assert.equal(statement.NotResource, undefined, `${name}: NotResource`);
+      for (const action of actionsOf(statement)) {
+        assert.ok(!action.includes('*'), `${name}: wildcard action ${action}`);
+      }
+      for (const resource of resourcesOf(statement)) {
+        if (!resource.includes('*')) continue;
+        // `log-group:NAME:*` is how IAM names the streams of one log group: Lambda picks the
+        // stream names, so the suffix is the narrowest grant that lets it write logs.
+        const match =
+          /^arn:\$\{AWS::Partition\}:logs:\$\{AWS::Region\}:\$\{AWS::AccountId\}:log-group:([^*]+):\*$/.exec(
+            resource,
+          );
+        assert.ok(match, `${name}: wildcard resource ${resource}`);
+        assert.deepEqual(actionsOf(statement).sort(), ['logs:CreateLogStream', 'logs:PutLogEvents']);
+      }
+    }
+  });
+
+  it('lets each function write to its own log group only', () => {
+    for (const { name, properties } of functionsOf(template)) {
+      // Prepare
+      const roleName = (properties.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+      const role = template.Resources[roleName];
+      assert.ok(role);
+      // Act
+      const logResources = roleStatements(role)
+        .filter((s) => actionsOf(s).some((a) => a.startsWith('logs:')))
+        .flatMap(resourcesOf);
+      // Assess
+      assert.deepEqual(logResources.map(logGroupNameOf), [`/aws/lambda/${properties.FunctionName}`], name);
+    }
+  });
+
+  it('allows the STS actions on exactly the role ARNs of the grants file, and only to issueCredentials', () => {
+    // Prepare
+    const expected = grantedRoleArns();
+    assert.ok(expected.length > 0, 'the example grants name AWS roles');
+    // Act
+    const stsStatements = byType('AWS::IAM::Role').flatMap(([name, role]) =>
+      roleStatements(role)
+        .filter((s) => actionsOf(s).some((a) => a.toLowerCase().startsWith('sts:')))
+        .map((statement) => ({ name, statement })),
+    );
+    // Assess
+    assert.deepEqual(
+      stsStatements.map((s) => s.name),
+      ['IssueCredentialsRole'],
+    );
+    const [{ statement }] = stsStatements as [(typeof stsStatements)[number]];
+    assert.deepEqual(actionsOf(statement).sort(), [
+      'sts:AssumeRole',
+      'sts:SetSourceIdentity',
+      'sts:TagSession',
+    ]);
+    assert.deepEqual(resourcesOf(statement).sort(), [...expected].sort());
+  });
+
+  it('keeps the audit table append-only: PutItem, GetItem and Query at most, UpdateItem on the rate table only', () => {
+    // Act
+    const dynamo = byType('AWS::IAM::Role').flatMap(([name, role]) =>
+      roleStatements(role)
+        .filter((s) => actionsOf(s).some((a) => a.toLowerCase().startsWith('dynamodb:')))
+        .map((statement) => ({ name, statement })),
+    );
+    // Assess
+    const auditActions = new Set<string>();
+    for (const { name, statement } of dynamo) {
+      const onAudit = mentionsResource(statement, 'AuditTable');
+      const onRate = mentionsResource(statement, 'RateTable');
+      assert.ok(onAudit !== onRate, `${name}: one statement per table, got ${JSON.stringify(statement)}`);
+      if (onAudit) for (const action of actionsOf(statement)) auditActions.add(action);
+      if (onRate) {
+        assert.equal(name, 'IssueCredentialsRole');
+        assert.deepEqual(actionsOf(statement), ['dynamodb:UpdateItem']);
+      }
+    }
+    assert.deepEqual([...auditActions].sort(), ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+    for (const forbidden of ['UpdateItem', 'DeleteItem', 'Scan', 'BatchWriteItem', 'PartiQLUpdate']) {
+      assert.ok(!auditActions.has(`dynamodb:${forbidden}`), forbidden);
+    }
+  });
+});
+
+describe('packaged prod template: tables, routes, functions', () => {
+  it('protects the audit table: PITR, deletion protection, SSE, retained, and all six indexes', () => {
+    // Act
+    const table = template.Resources.AuditTable;
+    const props = table?.Properties as Record<string, unknown> & {
+      GlobalSecondaryIndexes: { IndexName: string }[];
+    };
+    // Assess
+    assert.equal(table?.DeletionPolicy, 'Retain');
+    assert.deepEqual(props.PointInTimeRecoverySpecification, { PointInTimeRecoveryEnabled: true });
+    assert.equal(props.DeletionProtectionEnabled, true);
+    assert.deepEqual(props.SSESpecification, { SSEEnabled: true });
+    assert.deepEqual(props.GlobalSecondaryIndexes.map((i) => i.IndexName).sort(), [
+      'byAccessKey',
+      'byCaller',
+      'byDay',
+      'byDecision',
+      'byGrant',
+      'byRole',
+    ]);
+  });
+
+  it('expires rate counters by TTL in their own table', () => {
+    // Act
+    const props = template.Resources.RateTable?.Properties;
+    // Assess
+    assert.deepEqual(props?.TimeToLiveSpecification, { AttributeName: 'expiresAt', Enabled: true });
+    assert.equal(props?.TableName, `${SERVICE}-${STAGE}-rate`);
+  });
+
+  it('puts an IAM or JWT authorizer on every HTTP route', () => {
+    // Act
+    const routes = byType('AWS::ApiGatewayV2::Route');
+    // Assess
+    assert.ok(routes.length >= 3);
+    for (const [name, route] of routes) {
+      const type = route.Properties?.AuthorizationType;
+      assert.ok(type === 'AWS_IAM' || type === 'JWT', `${name} has AuthorizationType ${String(type)}`);
+      if (type === 'JWT') assert.ok(route.Properties?.AuthorizerId, `${name}: JWT without an authorizer`);
+    }
+  });
+
+  it('ships no local-stage code or configuration', () => {
+    for (const { name, properties } of functionsOf(template)) {
+      // Prepare
+      const env =
+        (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      // Act
+      const localEnv = Object.keys(env).filter(
+        (key) =>
+          key === 'BROKER_DEV_IDENTITIES_FILE' ||
+          key.startsWith('BROKER_LOCAL_') ||
+          key.startsWith('AWS_ENDPOINT_URL'),
+      );
+      // Assess
+      assert.ok(!String(properties.Handler).startsWith('local/'), `${name} handler ${properties.Handler}`);
+      assert.deepEqual(localEnv, [], name);
+      assert.equal(env.BROKER_STAGE, STAGE);
+    }
+    for (const zip of readdirSync(out).filter((file) => file.endsWith('.zip'))) {
+      const entries = execFileSync('unzip', ['-Z1', join(out, zip)], { encoding: 'utf8' }).split('\n');
+      assert.ok(!entries.some((entry) => entry.startsWith('local/')), `${zip} ships local/ files`);
+      const bundle = execFileSync('unzip', ['-p', join(out, zip), '*.mjs'], {
+        maxBuffer: 64 << 20,
+      }).toString();
+      for (const marker of [
+        'BROKER_DEV_IDENTITIES_FILE',
+        'BROKER_LOCAL_',
+        'dev-identities',
+        'local stage only',
+      ]) {
+        assert.ok(!bundle.includes(marker), `${zip} bundles local code (${marker})`);
+      }
+    }
+  });
+
+  it('sets a retention on every log group and a reserved concurrency cap on issueCredentials', () => {
+    // Act
+    const groups = byType('AWS::Logs::LogGroup');
+    const issue = template.Resources.IssueCredentialsLambdaFunction?.Properties;
+    // Assess
+    assert.equal(groups.length, functionsOf(template).length);
+    for (const [name, group] of groups) {
+      const days = group.Properties?.RetentionInDays;
+      assert.ok(typeof days === 'number' && days > 0, `${name} keeps logs forever`);
+    }
+    assert.equal(issue?.ReservedConcurrentExecutions, 50);
+  });
+});

@@ -16,6 +16,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Query the audit trail: who held which credentials, when (auditors only)',
     load: async () => (await import('./commands/audit.js')).auditCommand,
   },
+  creds: {
+    summary: 'Print short-lived credentials (credential_process, env or json)',
+    load: async () => (await import('./commands/creds.js')).credsCommand,
+  },
+  revoke: {
+    summary: 'Print the IAM deny policies that revoke sessions issued to a caller',
+    load: async () => (await import('./commands/revoke.js')).revokeCommand,
+  },
 };
 
 const usage = () =>

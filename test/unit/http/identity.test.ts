@@ -4,6 +4,8 @@ import { BrokerError } from '../../../lib/errors.js';
 import { callerFromRequestContext } from '../../../lib/http/identity.js';
 
 const ASSUMED = 'arn:aws:sts::111111111111:assumed-role/reporting-service/i-0abc123';
+/** Any object may arrive as a request context; widening keeps the odd shapes below typed. */
+const contextOf = (value: object): { authorizer?: unknown } => value;
 
 describe('callerFromRequestContext (invariant 1)', () => {
   it('reads an IAM caller from the authorizer block', () => {
@@ -49,7 +51,7 @@ describe('callerFromRequestContext (invariant 1)', () => {
   ] as const) {
     it(`answers 401, never a default caller, for ${label}`, () => {
       // Prepare / Act
-      const read = () => callerFromRequestContext(requestContext);
+      const read = () => callerFromRequestContext(requestContext && contextOf(requestContext));
       // Assess
       assert.throws(read, (error: unknown) => {
         assert.ok(error instanceof BrokerError);

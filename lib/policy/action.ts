@@ -4,7 +4,8 @@
  * have exactly one, so a `*` can never absorb the colon and the service and name parts are
  * compared in place.
  */
-import { globMatch, globsMayIntersect, patternCovers } from './glob.js';
+import { globMatch, patternCovers } from './glob.js';
+import { globsMayIntersect } from './glob-intersect.js';
 import type { Coverage } from './resource.js';
 import type { PolicyDialect } from './types.js';
 

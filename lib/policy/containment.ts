@@ -2,9 +2,11 @@
  * Containment of a requested session policy in a grant's ceiling policy.
  *
  * Why our own code: no published library answers "is policy A inside policy B" soundly.
- * The IAM simulators on npm are either AGPL-licensed or compare wildcards by string
- * matching, which accepts `s3:*` under `s3:Get*` style mistakes in one direction or the
- * other. A mistake here mints credentials wider than the grant allows.
+ * The IAM policy simulators on npm (checked for issue 5) are either AGPL-licensed or
+ * unsound on wildcards: they match a pattern against concrete strings, whereas containment
+ * needs pattern-in-pattern reasoning (`s3:Get*` is not inside `s3:GetObject`, though the
+ * string "s3:Get*" matches neither way round). A mistake here mints credentials wider than
+ * the grant allows, so the rules live here, small and property-tested.
  *
  * What "sound" means: when `checkContainment` says contained, every (action, resource)
  * that the request allows is allowed by the ceiling and denied by none of its statements,

@@ -2,7 +2,10 @@
  * Policy engine: parse inline session policies with a restricted grammar, prove a requested
  * policy is contained in a grant's ceiling, and evaluate policies for dry runs.
  *
- * Why our own code, and what "sound" means: see containment.ts.
+ * Our own code because no published library is both usable and sound here (the IAM
+ * simulators on npm are AGPL or unsound on wildcards). Sound means: "contained" is only
+ * ever said of a request that grants nothing the ceiling does not; a contained request may
+ * still be rejected, with the reason. Details in containment.ts and resource.ts.
  */
 export { actionCovers, actionMatches, actionsMayIntersect } from './action.js';
 export { checkContainment, deepEqual } from './containment.js';
@@ -11,10 +14,10 @@ export {
   foldAsciiCase,
   type GlobOptions,
   globMatch,
-  globsMayIntersect,
   normalizeGlob,
   patternCovers,
 } from './glob.js';
+export { globsMayIntersect } from './glob-intersect.js';
 export { AWS_MAX_POLICY_SIZE, parsePolicyDocument, parsePolicyText } from './parse.js';
 export {
   type Coverage,

@@ -12,7 +12,8 @@
  *   - expanding: a `*` that ends a segment may also match `:`.
  * Deny is matched with a whole-string glob (a `*` crosses anything), which contains both.
  */
-import { globMatch, globsMayIntersect, patternCovers } from './glob.js';
+import { globMatch, patternCovers } from './glob.js';
+import { globsMayIntersect } from './glob-intersect.js';
 import type { PolicyDialect } from './types.js';
 
 export interface ResourceShape {

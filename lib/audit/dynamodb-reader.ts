@@ -67,10 +67,12 @@ export function makeDynamoAuditReader({
 
 /** Builds the Query: partition = value, ts within [from, to), post-filters as equalities. */
 export function indexQueryInput(tableName: string, request: IndexQuery): QueryCommandInput {
-  const names: Record<string, string> = { '#pk': request.partitionAttribute, '#ts': 'ts' };
+  const names: Record<string, string> = { '#pk': request.partitionAttribute };
   const values: Record<string, AttributeValue> = { ':pk': { S: request.partition } };
   let keyCondition = '#pk = :pk';
   const { from, to } = request.range;
+  // DynamoDB refuses unused expression names: #ts only when the range bounds ts.
+  if (from !== undefined || to !== undefined) names['#ts'] = 'ts';
   // ts is "{ISO at}#{id}#{decision}": every record at instant T sorts after the bare "T",
   // so ts >= from keeps records at `from` and ts < to (or BETWEEN from AND to, which
   // never equals a bare instant) drops records at `to`.

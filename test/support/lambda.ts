@@ -54,7 +54,7 @@ export function buildEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
   };
 }
 
-export function buildContext(remainingMs = 10_000): Context {
+export function buildContext(remainingMs = 10_000, awsRequestId = 'lambda-req-0001'): Context {
   const noop = () => undefined;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -62,7 +62,7 @@ export function buildContext(remainingMs = 10_000): Context {
     functionVersion: '$LATEST',
     invokedFunctionArn: 'arn:aws:lambda:us-east-1:999999999999:function:credential-broker-test-issue',
     memoryLimitInMB: '512',
-    awsRequestId: 'lambda-req-0001',
+    awsRequestId,
     logGroupName: '/aws/lambda/credential-broker-test-issue',
     logStreamName: '2025/01/01/[$LATEST]abcdef',
     getRemainingTimeInMillis: () => remainingMs,

@@ -98,7 +98,9 @@ export function httpHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOption
   };
 
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
-    .use(injectLambdaContext(options.logger, { resetKeys: true }))
+    // logEvent: false overrides POWERTOOLS_LOGGER_LOG_EVENT: a raw event holds the Authorization
+    // and security-token headers and the body (invariant 10).
+    .use(injectLambdaContext(options.logger, { resetKeys: true, logEvent: false }))
     .use(options.middlewares ?? [])
     .use(problemJsonErrors(options.logger, route.name))
     .handler(core);

@@ -97,9 +97,9 @@ export function httpHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOption
     };
   };
 
+  // logEvent: false overrides POWERTOOLS_LOGGER_LOG_EVENT: a raw event holds the Authorization
+  // and security-token headers and the body (invariant 10).
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, Context>()
-    // logEvent: false overrides POWERTOOLS_LOGGER_LOG_EVENT: a raw event holds the Authorization
-    // and security-token headers and the body (invariant 10).
     .use(injectLambdaContext(options.logger, { resetKeys: true, logEvent: false }))
     .use(options.middlewares ?? [])
     .use(problemJsonErrors(options.logger, route.name))

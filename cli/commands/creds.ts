@@ -77,7 +77,7 @@ export const credsCommand: Command = {
       await io.stdout(`${formatCredentials(issued, format)}\n`);
       return EXIT.ok;
     } catch (error) {
-      return reportError('creds', error, io, HELP);
+      return reportError('creds', error, io);
     }
   },
 };

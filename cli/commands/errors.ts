@@ -17,7 +17,7 @@ export function exitCodeOf(error: BrokerClientError): number {
   return EXIT.server;
 }
 
-export function reportError(command: string, error: unknown, io: CliIo, help: string): number {
+export function reportError(command: string, error: unknown, io: CliIo): number {
   if (error instanceof BrokerClientError) {
     const lines = [
       `broker ${command}: ${error.message}`,
@@ -33,7 +33,7 @@ export function reportError(command: string, error: unknown, io: CliIo, help: st
     return EXIT.auth;
   }
   if (error instanceof UsageError || isParseArgsError(error)) {
-    io.stderr(`broker ${command}: ${(error as Error).message}\n\n${help}`);
+    io.stderr(`broker ${command}: ${(error as Error).message}\nRun 'broker ${command} --help' for usage.\n`);
     return EXIT.usage;
   }
   // Anything else: the first line of the message only, what an operator can act on.

@@ -90,7 +90,7 @@ export function makeRevokeCommand(clock: () => Date = () => new Date()): Command
         await io.stdout(renderRecipe(values.caller, since, groupByRole(records), now));
         return EXIT.ok;
       } catch (error) {
-        return reportError('revoke', error, io, HELP);
+        return reportError('revoke', error, io);
       }
     },
   };

@@ -1,0 +1,220 @@
+/**
+ * Fault matrix against the local stack (invariants 8, 13, 15): STS faults come from the
+ * emulator's fault injection, DynamoDB faults from a proxy in front of dynalite. For each
+ * fault: the response, the audit records it left, and that credentials never leave the
+ * broker without a committed ISSUED record.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { decisionsOf, recordsOfRequest, scanAudit } from './audit-records.js';
+import { type DynamoFaultProxy, startDynamoFaultProxy } from './dynamo-fault-proxy.js';
+import { type StackFixture, startStackFixture } from './stack-fixture.js';
+
+const STS_MAX_ATTEMPTS = 3;
+const STS_TIMEOUT_MS = 1_500;
+/** serverless.yml `timeout`: a 503 must come well before it. */
+const LAMBDA_TIMEOUT_MS = 10_000;
+
+let fixture: StackFixture;
+let proxy: DynamoFaultProxy;
+/** Every response body of this file, to prove no failure carried credentials. */
+const failedBodies: string[] = [];
+
+before(async () => {
+  proxy = await startDynamoFaultProxy();
+  fixture = await startStackFixture({
+    apiEnv: {
+      AWS_ENDPOINT_URL_DYNAMODB: proxy.url,
+      BROKER_STS_TIMEOUT_MS: String(STS_TIMEOUT_MS),
+      BROKER_STS_MAX_ATTEMPTS: String(STS_MAX_ATTEMPTS),
+    },
+  });
+  proxy.setTarget(fixture.stack.dynamo.url);
+});
+after(async () => {
+  await fixture?.stop();
+  await proxy?.stop();
+});
+beforeEach(() => {
+  fixture.stack.awsSts.clearFaults();
+  fixture.stack.awsSts.clearCalls();
+});
+afterEach(() => proxy.heal());
+
+interface Outcome {
+  status: number;
+  ms: number;
+  retryAfter: string | null;
+  contentType: string | null;
+  body: { code?: string; detail?: string; requestId?: string; credentials?: unknown; issuanceId?: string };
+  text: string;
+}
+
+async function issue(): Promise<Outcome> {
+  const started = Date.now();
+  const response = await fixture.call('reporting-service', 'POST', '/v1/credentials', {
+    grant: 'reports-reader',
+  });
+  const text = await response.text();
+  const outcome = {
+    status: response.status,
+    ms: Date.now() - started,
+    retryAfter: response.headers.get('retry-after'),
+    contentType: response.headers.get('content-type'),
+    body: JSON.parse(text) as Outcome['body'],
+    text,
+  };
+  if (outcome.status !== 201) failedBodies.push(text);
+  return outcome;
+}
+
+const assumeRoleCalls = () => fixture.stack.awsSts.calls.filter((call) => call.action === 'AssumeRole');
+
+function assertUnavailable(outcome: Outcome) {
+  assert.equal(outcome.status, 503, outcome.text);
+  assert.equal(outcome.contentType, 'application/problem+json');
+  assert.equal(outcome.body.code, 'dependency_unavailable');
+  assert.ok(Number(outcome.retryAfter) > 0, 'a 503 says when to retry');
+  assert.equal(outcome.body.credentials, undefined);
+}
+
+describe('fault matrix: STS', () => {
+  it('retries one STS throttle and issues', async () => {
+    // Prepare
+    fixture.stack.awsSts.injectFault({ kind: 'throttling', action: 'AssumeRole', count: 1 });
+    // Act
+    const outcome = await issue();
+    // Assess
+    assert.equal(outcome.status, 201, outcome.text);
+    assert.deepEqual(
+      assumeRoleCalls().map((c) => c.errorCode ?? c.status),
+      ['Throttling', 200],
+    );
+  });
+
+  it('gives up on persistent throttling after bounded retries: 503 + Retry-After, FAILED record', async () => {
+    // Prepare
+    fixture.stack.awsSts.injectFault({ kind: 'throttling', action: 'AssumeRole', count: 50 });
+    // Act
+    const outcome = await issue();
+    // Assess
+    assertUnavailable(outcome);
+    const calls = assumeRoleCalls().length;
+    assert.ok(calls >= 1 && calls <= STS_MAX_ATTEMPTS, `${calls} AssumeRole calls`);
+    const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
+    assert.deepEqual(decisionsOf(records), ['FAILED', 'INTENT']);
+    assert.equal(records.find((r) => r.decision === 'FAILED')?.reason, 'dependency_unavailable');
+  });
+
+  it('answers STS AccessDenied with a generic 403 and keeps the STS message for the audit', async () => {
+    // Prepare
+    fixture.stack.awsSts.injectFault({ kind: 'access-denied', action: 'AssumeRole', count: 1 });
+    // Act
+    const outcome = await issue();
+    // Assess
+    assert.equal(outcome.status, 403);
+    assert.equal(outcome.body.code, 'not_allowed');
+    assert.doesNotMatch(outcome.text, /222222222222|reports-read|AccessDenied|not authorized/);
+    assert.equal(assumeRoleCalls().length, 1, 'AccessDenied is not retried');
+    const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
+    assert.deepEqual(decisionsOf(records), ['FAILED', 'INTENT']);
+    const failed = records.find((r) => r.decision === 'FAILED');
+    assert.equal(failed?.reason, 'not_allowed');
+    assert.match(String(failed?.detail), /AccessDenied/);
+  });
+
+  it('answers 503 when STS hangs past its timeout, long before the Lambda timeout', async () => {
+    // Prepare
+    fixture.stack.awsSts.injectFault({ kind: 'latency', ms: 8_000, action: 'AssumeRole' });
+    // Act
+    const outcome = await issue();
+    // Assess
+    assertUnavailable(outcome);
+    assert.ok(outcome.ms < STS_TIMEOUT_MS + 1_500, `answered after ${outcome.ms} ms`);
+    assert.ok(outcome.ms < LAMBDA_TIMEOUT_MS / 2);
+    const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
+    assert.deepEqual(decisionsOf(records), ['FAILED', 'INTENT']);
+  });
+});
+
+describe('fault matrix: DynamoDB', () => {
+  it('answers 503 without calling STS when DynamoDB is unreachable', async () => {
+    // Prepare
+    proxy.unplug();
+    // Act
+    const outcome = await issue();
+    // Assess
+    assertUnavailable(outcome);
+    assert.equal(assumeRoleCalls().length, 0, 'STS must not be called without an INTENT record');
+    proxy.heal();
+    assert.deepEqual(await recordsOfRequest(fixture.stack, String(outcome.body.requestId)), []);
+  });
+
+  it('answers 503 without calling STS when the INTENT record does not commit', async () => {
+    // Prepare
+    proxy.failWhen({ operation: 'PutItem', decision: 'INTENT', effect: 'error' });
+    // Act
+    const outcome = await issue();
+    // Assess
+    assertUnavailable(outcome);
+    assert.equal(assumeRoleCalls().length, 0);
+    assert.ok(
+      proxy.calls.some((c) => c.decision === 'INTENT'),
+      'the INTENT write was attempted',
+    );
+    assert.deepEqual(await recordsOfRequest(fixture.stack, String(outcome.body.requestId)), []);
+  });
+
+  it('withholds minted credentials when DynamoDB goes away between STS and ISSUED: INTENT stays unconfirmed', async () => {
+    // Prepare: the connection drops exactly when the ISSUED record is written
+    proxy.failWhen({ operation: 'PutItem', decision: 'ISSUED', effect: 'cut' });
+    const secretsBefore = new Set(fixture.stack.awsSts.issuedSecrets());
+    // Act
+    const outcome = await issue();
+    // Assess
+    assertUnavailable(outcome);
+    assert.deepEqual(
+      assumeRoleCalls().map((c) => c.status),
+      [200],
+      'the session was minted',
+    );
+    const minted = fixture.stack.awsSts.issuedSecrets().filter((s) => !secretsBefore.has(s));
+    assert.equal(minted.length, 2, 'one secret key and one session token');
+    for (const secret of minted) assert.ok(!outcome.text.includes(secret), 'a minted secret was returned');
+    proxy.heal();
+    const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
+    assert.deepEqual(decisionsOf(records), ['INTENT']);
+  });
+
+  it('withholds credentials when the ISSUED write is refused with a server error', async () => {
+    // Prepare
+    proxy.failWhen({ operation: 'PutItem', decision: 'ISSUED', effect: 'error' });
+    // Act
+    const outcome = await issue();
+    // Assess
+    assertUnavailable(outcome);
+    assert.equal(assumeRoleCalls().length, 1);
+    const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
+    assert.deepEqual(decisionsOf(records), ['INTENT']);
+  });
+});
+
+describe('fault matrix: what was left behind', () => {
+  it('never delivered credentials without an ISSUED record, nor logged or stored a secret', async () => {
+    // Prepare
+    const { records, text } = await scanAudit(fixture.stack);
+    const secrets = fixture.stack.awsSts.issuedSecrets();
+    // Act
+    const issued = records.filter((r) => r.decision === 'ISSUED');
+    // Assess: one ISSUED record per 201 of this file (the recovered throttle), and every
+    // session minted during a failure stays undelivered.
+    assert.equal(issued.length, 1);
+    assert.ok(secrets.length >= 6, `${secrets.length} secrets minted`);
+    for (const body of failedBodies) assert.doesNotMatch(body, /"credentials"|secretAccessKey|sessionToken/);
+    const logs = fixture.apiOutput();
+    for (const secret of secrets) {
+      assert.ok(!text.includes(secret), 'a secret reached the audit table');
+      assert.ok(!logs.includes(secret), 'a secret reached the logs');
+    }
+  });
+});

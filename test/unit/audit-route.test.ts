@@ -1,0 +1,129 @@
+/**
+ * The audit-query route through the real HTTP chain: auditors only (checked before the
+ * query string is even read), strict parameters, 404 for an unknown issuance.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { auditQueryRoute } from '../../functions/audit-query/route.js';
+import type { AuditQueries } from '../../lib/audit/queries.js';
+import { type Caller, callerRefKey } from '../../lib/grants/caller.js';
+import { httpHandler } from '../../lib/http/handler.js';
+import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
+import { silentLogger } from '../support/logs.js';
+
+const AUDITOR = 'arn:aws:sts::111111111111:assumed-role/security-audit/alice';
+const NOT_AUDITOR = 'arn:aws:sts::111111111111:assumed-role/reporting-service/w1';
+
+function setup() {
+  const calls: unknown[][] = [];
+  const warnings: [string, unknown][] = [];
+  const queries: AuditQueries = {
+    list: async (filters, page, budget) => {
+      calls.push(['list', filters, page, typeof budget.remainingMs()]);
+      return { items: [], servedBy: { index: 'byDay', postFilters: [] } };
+    },
+    issuance: async (id) => {
+      calls.push(['issuance', id]);
+      return id === 'ISS00000001' ? { issuanceId: id, status: 'UNCONFIRMED', items: [] } : undefined;
+    },
+  };
+  const auditorKey = callerRefKey('arn:aws:iam::111111111111:role/security-audit');
+  const route = auditQueryRoute({
+    queries,
+    allowList: { isAuditor: (caller: Caller) => caller.key === auditorKey },
+    logger: { warn: (message: string, fields?: unknown) => warnings.push([message, fields]) } as never,
+  });
+  const handler = httpHandler(route, { logger: silentLogger(), maxBodyBytes: 1024 });
+  const get = async (as: string, path: string, query?: Record<string, string>, id?: string) => {
+    const event = buildEvent({
+      method: 'GET',
+      path,
+      queryStringParameters: query,
+      authorizer: iamAuthorizer(as),
+    });
+    if (id !== undefined) event.pathParameters = { id };
+    const response = await handler(event, buildContext());
+    return { ...response, json: JSON.parse(String(response.body)) as Record<string, unknown> };
+  };
+  return { get, calls, warnings };
+}
+
+describe('GET /v1/issuances', () => {
+  it('refuses a non-auditor with a generic 403 before reading the query, and logs the caller', async () => {
+    // Prepare
+    const { get, calls, warnings } = setup();
+    // Act
+    const valid = await get(NOT_AUDITOR, '/v1/issuances', { caller: NOT_AUDITOR });
+    const invalid = await get(NOT_AUDITOR, '/v1/issuances', { bogus: '1' });
+    const own = await get(NOT_AUDITOR, '/v1/issuances/ISS00000001', undefined, 'ISS00000001');
+    // Assess
+    assert.deepEqual([valid.statusCode, invalid.statusCode, own.statusCode], [403, 403, 403]);
+    assert.equal(valid.json.detail, 'This caller may not perform this action.');
+    assert.equal(calls.length, 0);
+    assert.equal(warnings.length, 3);
+    assert.deepEqual(warnings[0]?.[0], 'AUDIT_DENIED');
+    assert.equal((warnings[0]?.[1] as { caller: string }).caller, 'aws:111111111111:role/reporting-service');
+  });
+
+  it('passes an auditor validated filters: instants as ISO, limit defaulted, caller as given', async () => {
+    // Prepare
+    const { get, calls } = setup();
+    // Act
+    const response = await get(AUDITOR, '/v1/issuances', {
+      caller: NOT_AUDITOR,
+      from: '1741615320',
+      to: '2025-03-11',
+    });
+    // Assess
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers?.['Cache-Control'], 'no-store');
+    assert.deepEqual(calls[0], [
+      'list',
+      { caller: NOT_AUDITOR, from: '2025-03-10T14:02:00.000Z', to: '2025-03-11T00:00:00.000Z' },
+      { limit: 100, cursor: undefined },
+      'number',
+    ]);
+  });
+
+  it('answers 400 with field paths for unknown parameters, bad limits, instants and callers', async () => {
+    // Prepare
+    const { get, calls } = setup();
+    const cases: [Record<string, string>, string][] = [
+      [{ callr: 'x' }, '$'],
+      [{ limit: '0' }, 'limit'],
+      [{ limit: '1001' }, 'limit'],
+      [{ limit: '1e2' }, 'limit'],
+      [{ from: '2025-03-10T10:00:00' }, 'from'],
+      [{ caller: 'reporting-service' }, 'caller'],
+      [{ decision: 'issued' }, 'decision'],
+    ];
+    for (const [query, path] of cases) {
+      // Act
+      const response = await get(AUDITOR, '/v1/issuances', query);
+      // Assess
+      assert.equal(response.statusCode, 400, JSON.stringify(query));
+      const errors = response.json.errors as { path: string }[];
+      assert.ok(
+        errors.some((error) => error.path === path),
+        `${JSON.stringify(query)} → ${JSON.stringify(errors)}`,
+      );
+    }
+    assert.equal(calls.length, 0);
+  });
+});
+
+describe('GET /v1/issuances/{id}', () => {
+  it('answers the history of a known issuance and 404 for an unknown one', async () => {
+    // Prepare
+    const { get } = setup();
+    // Act
+    const known = await get(AUDITOR, '/v1/issuances/ISS00000001', undefined, 'ISS00000001');
+    const unknown = await get(AUDITOR, '/v1/issuances/ISS00000002', undefined, 'ISS00000002');
+    const malformed = await get(AUDITOR, '/v1/issuances/x', undefined, 'a b');
+    // Assess
+    assert.equal(known.statusCode, 200);
+    assert.equal(known.json.status, 'UNCONFIRMED');
+    assert.equal(unknown.statusCode, 404);
+    assert.equal(malformed.statusCode, 400);
+  });
+});

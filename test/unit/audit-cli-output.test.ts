@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { csvCell, type FormatName, makeFormatter, type Row, tableCell } from '../../cli/output.js';
+import type { AuditRecord } from '../../lib/audit/record.js';
 import { issuanceRecords } from '../support/audit-records.js';
 
 const GOLDEN_DIR = 'test/unit/golden';
@@ -20,10 +21,11 @@ const hostile: Row = {
 };
 
 /** Two pages, as `--all` would print them: an issued, a failed, a denied and a hostile record. */
+const rows = (records: AuditRecord[]): Row[] => records.map((record) => ({ ...record }));
 const pages: Row[][] = [
-  [...issuanceRecords(3)].reverse(),
-  [...issuanceRecords(1)].reverse(),
-  [issuanceRecords(10)[0] ?? {}, hostile],
+  rows(issuanceRecords(3).reverse()),
+  rows(issuanceRecords(1).reverse()),
+  [...rows(issuanceRecords(10)), hostile],
 ];
 
 function render(format: FormatName): string {

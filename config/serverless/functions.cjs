@@ -40,6 +40,16 @@ module.exports = async ({ resolveVariable }) => {
       [...routes('GET', '/v1/issuances'), ...routes('GET', '/v1/issuances/{id}')],
       local ? {} : { environment: await cursorKeyEnvironment(stage, resolveVariable) },
     ),
+    listGrants: fn('list-grants', 'ListGrantsRole', routes('GET', '/v1/grants')),
+    // The scheduled grant check. Locally no schedule: invoke it on demand (see its local handler).
+    verifyGrants: fn(
+      'verify-grants',
+      'VerifyGrantsRole',
+      local
+        ? []
+        : [{ schedule: { rate: [await resolveVariable("param:verifyGrantsRate, 'rate(1 hour)'")] } }],
+      { timeout: 60 },
+    ),
   };
 };
 

@@ -73,17 +73,21 @@ module.exports = async ({ resolveVariable }) => {
     'Fn::Sub': `\${AuditTable.Arn}/index/${index.IndexName}`,
   }));
 
+  // Issuance and the scheduled grant check assume exactly the granted roles, nothing else.
+  const assumeGrantedRoles =
+    awsRoleArns.length > 0
+      ? [
+          {
+            Effect: 'Allow',
+            Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
+            Resource: awsRoleArns,
+          },
+        ]
+      : [];
+
   Object.assign(resources, {
     IssueCredentialsRole: role(service, stage, 'issueCredentials', [
-      ...(awsRoleArns.length > 0
-        ? [
-            {
-              Effect: 'Allow',
-              Action: ['sts:AssumeRole', 'sts:TagSession', 'sts:SetSourceIdentity'],
-              Resource: awsRoleArns,
-            },
-          ]
-        : []),
+      ...assumeGrantedRoles,
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
       // The only UpdateItem the broker holds, and on the rate table only.
       { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': ['RateTable', 'Arn'] } },
@@ -94,6 +98,19 @@ module.exports = async ({ resolveVariable }) => {
     OpenApiRole: role(service, stage, 'openapi', []),
     AuditQueryRole: role(service, stage, 'auditQuery', [
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [tableArn, ...indexArns] },
+    ]),
+    // VERIFY records are appended like every other record: PutItem, never UpdateItem.
+    VerifyGrantsRole: role(service, stage, 'verifyGrants', [
+      ...assumeGrantedRoles,
+      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
+    ]),
+    // GET /v1/grants reads the newest VERIFY records: Query on the byDecision index only.
+    ListGrantsRole: role(service, stage, 'listGrants', [
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:Query'],
+        Resource: { 'Fn::Sub': `\${AuditTable.Arn}/index/byDecision` },
+      },
     ]),
   });
   return { Resources: resources };

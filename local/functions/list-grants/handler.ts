@@ -1,0 +1,6 @@
+// Local stage only: the deployed route behind local SigV4/JWT verification.
+import { route } from '../../../functions/list-grants/handler.js';
+import { config, httpOptions } from '../../../functions/shared/runtime.js';
+import { localHandler } from '../local-handler.js';
+
+export const handler = localHandler(route, httpOptions, config.stage);

@@ -4,7 +4,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   type BrokerCredentials,
   type SignedRequestInit,
@@ -50,7 +50,12 @@ export async function startStackFixture(
     persistDynamo: false,
     grantsFile: options.grantsFile ?? 'local/grants.yaml',
     identitiesFile: 'local/dev-identities.json',
-    apiEnv: { BROKER_LOG_LEVEL: 'INFO', ...options.apiEnv },
+    apiEnv: {
+      BROKER_LOG_LEVEL: 'INFO',
+      // One esbuild folder per stack (serverless.yml): test files run in parallel.
+      BROKER_ESBUILD_WORK_FOLDER: join('.test-tmp', `esbuild-${basename(dataDir)}`),
+      ...options.apiEnv,
+    },
     onApiOutput: (chunk) => {
       output += chunk;
     },
@@ -71,6 +76,7 @@ export async function startStackFixture(
     stop: async () => {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(join('.test-tmp', `esbuild-${basename(dataDir)}`), { recursive: true, force: true });
     },
   };
   return fixture;

@@ -61,8 +61,12 @@ describe('GET /v1/issuances', () => {
     assert.equal(valid.json.detail, 'This caller may not perform this action.');
     assert.equal(calls.length, 0);
     assert.equal(warnings.length, 3);
-    assert.deepEqual(warnings[0]?.[0], 'AUDIT_DENIED');
-    assert.equal((warnings[0]?.[1] as { caller: string }).caller, 'aws:111111111111:role/reporting-service');
+    const [message, fields] = warnings[0] ?? [];
+    assert.equal(message, 'AUDIT_DENIED');
+    assert.equal(
+      (fields as { caller?: string } | undefined)?.caller,
+      'aws:111111111111:role/reporting-service',
+    );
   });
 
   it('passes an auditor validated filters: instants as ISO, limit defaulted, caller as given', async () => {

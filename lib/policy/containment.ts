@@ -15,8 +15,9 @@
  * conservative spots:
  *   - a requested pair must be covered by ONE ceiling Allow (no union of statements);
  *   - globs are compared token by token after normalising wildcard runs;
- *   - a ceiling Allow with a Condition covers only request statements with the identical
- *     Condition; any ceiling Deny that may overlap a requested pair rejects it, whatever its
+ *   - a Condition must be identical on both sides: a ceiling Allow with a Condition covers only
+ *     request statements repeating it, and a request Condition needs a ceiling Allow with the
+ *     same Condition (SECURITY.md invariant 7, even though a Condition alone only narrows); any ceiling Deny that may overlap a requested pair rejects it, whatever its
  *     Condition;
  *   - ceiling resources shorter than a full ARN/TRN cover nothing (they still Deny).
  */
@@ -72,7 +73,9 @@ function checkStatement(
   // Coverage is a product: statement t covers (a, r) iff it covers a and covers r.
   const coverage = allows.map(({ index, statement: allow }) => ({
     index,
-    conditionMatches: allow.condition === undefined || deepEqual(allow.condition, statement.condition),
+    // Invariant 7: a request Condition is accepted only where a covering ceiling statement
+    // carries the identical Condition (and an unconditional pair needs an unconditional Allow).
+    conditionMatches: sameCondition(allow.condition, statement.condition),
     actions: statement.actions.map((action) =>
       firstCoverage(allow.actions, (c) => actionCovers(c, action, dialect)),
     ),
@@ -152,7 +155,7 @@ function uncoveredReason(coverage: StatementCoverage[], action: number, resource
     return `ceiling statement ${statements} covers the action but not the resource${typeof nearest === 'string' ? ` (statement ${first?.index}: ${nearest})` : ''}`;
   }
   const statements = bothCovered.map((t) => t.index).join(', ');
-  return `ceiling statement ${statements} covers it only under a Condition that the requested statement does not repeat identically`;
+  return `ceiling statement ${statements} covers it, but the Conditions differ (a Condition must be identical on the request and the covering ceiling statement)`;
 }
 
 function describe(pair: UncoveredPair, request: Policy): string {
@@ -175,4 +178,9 @@ export function deepEqual(left: unknown, right: unknown): boolean {
   return leftEntries.every(
     ([key, value]) => rightEntries.has(key) && deepEqual(value, rightEntries.get(key)),
   );
+}
+
+function sameCondition(ceiling: Statement['condition'], requested: Statement['condition']): boolean {
+  if (ceiling === undefined || requested === undefined) return ceiling === requested;
+  return deepEqual(ceiling, requested);
 }

@@ -257,7 +257,7 @@ describe('checkContainment: statements and conditions', () => {
     const verdict = verdictOf([allow(['s3:GetObject'], [bucket])], [allow(['s3:*'], ['*'], tls)]);
     // Assess
     assert.equal(verdict.contained, false);
-    assert.match(verdict.explanation[0] ?? '', /only under a Condition/);
+    assert.match(verdict.explanation[0] ?? '', /Conditions differ/);
   });
 
   it('accepts a requested Condition only when a covering ceiling statement has the identical one', () => {
@@ -285,7 +285,8 @@ describe('checkContainment: statements and conditions', () => {
     assert.equal(identical.contained, true);
     assert.equal(keyOrder.contained, true);
     assert.equal(different.contained, false);
-    assert.equal(underUnconditional.contained, true);
+    // Invariant 7: a request Condition needs the identical Condition on the ceiling side.
+    assert.equal(underUnconditional.contained, false);
   });
 
   it('explains every uncovered pair, naming the statement and its Sid', () => {

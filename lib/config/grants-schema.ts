@@ -17,7 +17,12 @@ export const awsPrincipalArn = z
 
 export const oidcCaller = z
   .object({
-    issuer: z.string().url().describe('The OIDC issuer (the `iss` claim).'),
+    issuer: z
+      .string()
+      .url()
+      // '#' separates issuer and subject in caller keys: refusing it keeps keys unambiguous.
+      .refine((issuer) => !issuer.includes('#'), { message: 'must not contain #' })
+      .describe('The OIDC issuer (the `iss` claim).'),
     subject: z.string().min(1).max(255).describe('The subject (the `sub` claim).'),
   })
   .strict();
@@ -34,7 +39,18 @@ const durationSeconds = z.number().int().min(900).max(43_200);
 const tagKey = z
   .string()
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, { message: 'invalid session tag key' });
-const tagValueTemplate = z.string().max(256);
+/** Placeholders a session tag value may use; any other `{…}` is a grants-file error. */
+export const TAG_PLACEHOLDERS = ['caller.name', 'caller.account', 'caller.id', 'grant.id'] as const;
+const tagValueTemplate = z
+  .string()
+  .max(256)
+  .refine(
+    (template) =>
+      [...template.matchAll(/\{([^}]*)\}/g)].every(([, name]) =>
+        (TAG_PLACEHOLDERS as readonly string[]).includes(name ?? ''),
+      ),
+    { message: `unknown placeholder; use ${TAG_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}` },
+  );
 
 const commonGrantFields = {
   id: grantId.describe('Stable identifier; callers may name the grant instead of the role.'),

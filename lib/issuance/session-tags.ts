@@ -1,7 +1,7 @@
 /**
  * Session tags come from the grant only (invariant 5); their values may be templated
- * with facts of the authenticated caller. Placeholders are a closed list: an unknown one
- * is kept literally rather than guessed.
+ * with facts of the authenticated caller. Placeholders are a closed list, checked when the
+ * grants file loads (grants-schema.ts), so an unknown one never reaches STS.
  */
 import type { Grant } from '../config/grants-schema.js';
 import { BrokerError } from '../errors.js';

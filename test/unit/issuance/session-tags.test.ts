@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { GrantsFileError, parseGrants } from '../../../lib/config/grants.js';
 import { BrokerError } from '../../../lib/errors.js';
 import { oidcCaller } from '../../../lib/grants/caller.js';
 import { renderSessionTags } from '../../../lib/issuance/session-tags.js';
@@ -39,19 +40,23 @@ describe('renderSessionTags (invariant 5: tags come from the grant only)', () =>
     });
   });
 
-  it('does not guess an unknown placeholder: the grant is refused as misconfigured', () => {
+  it('does not guess an unknown placeholder: the grants file is refused when it loads', () => {
     // Prepare
-    const grant = awsGrantOf({ sessionTags: { session: '{caller.sessionName}' } });
+    const yaml = [
+      'version: 1',
+      'grants:',
+      '  - id: reports-reader',
+      '    callers: ["arn:aws:iam::111111111111:role/reporting-service"]',
+      '    provider: aws',
+      '    roleArn: arn:aws:iam::222222222222:role/reports-read',
+      '    sessionTags: { session: "{caller.sessionName}" }',
+    ].join('\n');
     // Act
-    const render = () => renderSessionTags(grant, reportingCaller('i-0abc123'));
+    const load = () => parseGrants(yaml, 'grants.yaml');
     // Assess
     assert.throws(
-      render,
-      (error: unknown) =>
-        error instanceof BrokerError &&
-        error.status === 500 &&
-        error.code === 'grant_misconfigured' &&
-        !error.message.includes('i-0abc123'),
+      load,
+      (error: unknown) => error instanceof GrantsFileError && /unknown placeholder/.test(error.message),
     );
   });
 

@@ -6,7 +6,7 @@
  * Usage: npm test [-- <path filter>...]   e.g. `npm test -- test/unit` skips lint and tsc.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const filters = process.argv.slice(2);
@@ -26,7 +26,8 @@ const testFiles = readdirSync('test', { recursive: true, encoding: 'utf8' })
 if (testFiles.length === 0) fail('no test files found');
 
 mkdirSync('.test-tmp', { recursive: true });
-const tapFile = join('.test-tmp', 'results.tap');
+// One file per run: concurrent runs must not read each other's summary.
+const tapFile = join('.test-tmp', `results-${process.pid}.tap`);
 const status = run(process.execPath, [
   '--import',
   'tsx',
@@ -40,6 +41,7 @@ const status = run(process.execPath, [
 ]);
 
 const tap = readFileSync(tapFile, 'utf8');
+rmSync(tapFile, { force: true });
 const count = (label: string) => Number(tap.match(new RegExp(`^# ${label} (\\d+)$`, 'm'))?.[1] ?? 0);
 const passed = count('pass');
 const failed = count('fail') + count('cancelled');

@@ -5,12 +5,15 @@
  */
 import type { IssuedCredentials } from './broker-api.js';
 
+/** The secret part of an issuance (also what fromCredentialBroker returns). */
+export type SessionCredentials = IssuedCredentials['credentials'];
+
 export type CredentialsFormat = 'credential-process' | 'env' | 'json';
 export const CREDENTIAL_FORMATS: readonly CredentialsFormat[] = ['credential-process', 'env', 'json'];
 
 /** The AWS CLI/SDK `credential_process` contract: Version 1 and the four fields. */
-export function credentialProcessJson(issued: IssuedCredentials): string {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = issued.credentials;
+export function credentialProcessJson(credentials: SessionCredentials): string {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials;
   return JSON.stringify({
     Version: 1,
     AccessKeyId: accessKeyId,
@@ -21,8 +24,8 @@ export function credentialProcessJson(issued: IssuedCredentials): string {
 }
 
 /** The variables every AWS SDK reads; expiration so a consumer knows when to reload. */
-export function envVariables(issued: IssuedCredentials): [name: string, value: string][] {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = issued.credentials;
+export function envVariables(credentials: SessionCredentials): [name: string, value: string][] {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials;
   return [
     ['AWS_ACCESS_KEY_ID', accessKeyId],
     ['AWS_SECRET_ACCESS_KEY', secretAccessKey],
@@ -32,8 +35,8 @@ export function envVariables(issued: IssuedCredentials): [name: string, value: s
 }
 
 /** Shell form for `eval "$(broker creds --format env ...)"`: single-quoted, exported. */
-export function shellExports(issued: IssuedCredentials): string {
-  return envVariables(issued)
+export function shellExports(credentials: SessionCredentials): string {
+  return envVariables(credentials)
     .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
     .join('\n');
 }
@@ -43,8 +46,8 @@ export function shellExports(issued: IssuedCredentials): string {
  * values are base64 and ISO dates, so they never need quoting; anything else is refused
  * rather than written in a form some reader would misparse.
  */
-export function envFile(issued: IssuedCredentials): string {
-  return `${envVariables(issued)
+export function envFile(credentials: SessionCredentials): string {
+  return `${envVariables(credentials)
     .map(([name, value]) => {
       if (!/^[\w+/=.:-]*$/.test(value)) throw new Error(`${name} holds characters an env file cannot carry`);
       return `${name}=${value}`;
@@ -66,9 +69,9 @@ export function fullJson(issued: IssuedCredentials): string {
 export function formatCredentials(issued: IssuedCredentials, format: CredentialsFormat): string {
   switch (format) {
     case 'credential-process':
-      return credentialProcessJson(issued);
+      return credentialProcessJson(issued.credentials);
     case 'env':
-      return shellExports(issued);
+      return shellExports(issued.credentials);
     case 'json':
       return fullJson(issued);
   }

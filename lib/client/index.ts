@@ -16,6 +16,8 @@ export {
   credentialProcessJson,
   envFile,
   formatCredentials,
+  type SessionCredentials,
+  shellExports,
 } from './formats.js';
 export { BrokerClientError, type BrokerProblem } from './problem.js';
 export {

@@ -4,10 +4,12 @@
  * print what they promise and fail with the right exit codes; the kill switch denies.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { fromProcess } from '@aws-sdk/credential-providers';
 import { parse, stringify } from 'yaml';
@@ -269,5 +271,43 @@ describe('clients against the local stack', { timeout: 180_000 }, () => {
     assert.ok(text.includes(`"aws:TokenIssueTime": "${now.toISOString()}"`));
     assert.ok(text.includes('"aws:SourceIdentity": "reporting-service"'));
     assert.doesNotMatch(text, /doris-storage-vault/, 'only roles this caller was issued');
+  });
+
+  it('the rotation job example writes a 0600 env file the SDK credentials work from, and logs no secret', async () => {
+    // Prepare
+    const target = join(dir, 'vault.env');
+    const env = {
+      ...process.env,
+      BROKER_ENDPOINT: fixture.stack.apiUrl,
+      ROTATION_GRANT: 'doris-vault-rotation',
+      ROTATION_TARGET: target,
+      ROTATION_LOCAL_AS: 'rotation-job',
+    };
+    // Act
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'examples/rotation-job/rotate.ts', '--once'],
+      { env },
+    );
+    // Assess
+    const file = Object.fromEntries(
+      readFileSync(target, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
+    assert.equal(statSync(target).mode & 0o777, 0o600);
+    const identity = await stsWith(fixture.stack.awsSts.url, {
+      accessKeyId: file.AWS_ACCESS_KEY_ID ?? '',
+      secretAccessKey: file.AWS_SECRET_ACCESS_KEY ?? '',
+      sessionToken: file.AWS_SESSION_TOKEN ?? '',
+    }).send(new GetCallerIdentityCommand({}));
+    assert.match(
+      identity.Arn ?? '',
+      /^arn:aws:sts::333333333333:assumed-role\/doris-storage-vault\/rotation-job\./,
+    );
+    assert.match(stdout, /"event":"credentials rotated"/);
+    assert.ok(!stdout.includes(file.AWS_SECRET_ACCESS_KEY ?? 'missing'));
+    assert.ok(!stdout.includes(file.AWS_SESSION_TOKEN ?? 'missing'));
   });
 });

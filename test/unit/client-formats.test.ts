@@ -29,7 +29,7 @@ const issued: IssuedCredentials = {
 describe('credential formats', () => {
   it('prints the credential_process contract: Version 1 and exactly the four fields', () => {
     // Act
-    const parsed = JSON.parse(credentialProcessJson(issued));
+    const parsed = JSON.parse(credentialProcessJson(issued.credentials));
     // Assess
     assert.deepEqual(parsed, {
       Version: 1,
@@ -42,7 +42,7 @@ describe('credential formats', () => {
 
   it('prints single-quoted shell exports for eval', () => {
     // Act
-    const text = shellExports(issued);
+    const text = shellExports(issued.credentials);
     // Assess
     assert.equal(
       text,
@@ -59,11 +59,11 @@ describe('credential formats', () => {
     // Prepare
     const odd = { ...issued, credentials: { ...issued.credentials, sessionToken: 'a b\nc' } };
     // Act
-    const text = envFile(issued);
+    const text = envFile(issued.credentials);
     // Assess
     assert.match(text, /^AWS_SESSION_TOKEN=FwoGZXIvYXdz\+token\/==$/m);
     assert.ok(text.endsWith('\n'));
-    assert.throws(() => envFile(odd), /AWS_SESSION_TOKEN holds characters/);
+    assert.throws(() => envFile(odd.credentials), /AWS_SESSION_TOKEN holds characters/);
   });
 
   it('renders the full JSON with an ISO expiration', () => {

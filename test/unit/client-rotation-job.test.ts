@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { rotateIfDue } from '../../examples/rotation-job/rotate.js';
+import { writeSecretFile } from '../../examples/rotation-job/secret-file.js';
+import type { BrokerCredentialIdentity } from '../../lib/client/provider.js';
+
+const SECRET = 'wJalrXUtnFEMI/ROTATIONzzSECRET';
+const NOW = new Date('2025-01-01T00:00:00.000Z');
+const dir = mkdtempSync(join(tmpdir(), 'rotation-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function fakeProvider(expiresInMinutes: number) {
+  let calls = 0;
+  const provider = async (): Promise<BrokerCredentialIdentity> => {
+    calls += 1;
+    return {
+      accessKeyId: `ASIAROTATION${String(calls).padStart(8, '0')}`,
+      secretAccessKey: SECRET,
+      sessionToken: 'FwoGZXIvROTATIONzzTOKEN',
+      expiration: new Date(NOW.getTime() + expiresInMinutes * 60_000),
+    };
+  };
+  return { provider, calls: () => calls };
+}
+
+describe('rotation job', () => {
+  it('writes the env file 0600 through a temp file, leaving no temp behind', async () => {
+    // Prepare
+    const target = join(dir, 'vault.env');
+    writeFileSync(target, 'OLD=1\n', { mode: 0o644 });
+    // Act
+    await writeSecretFile(target, 'NEW=2\n');
+    // Assess
+    assert.equal(readFileSync(target, 'utf8'), 'NEW=2\n');
+    assert.equal(statSync(target).mode & 0o777, 0o600);
+    assert.deepEqual(
+      readdirSync(dir).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
+  });
+
+  it('rotates a missing file, then skips while the written credentials are outside the window', async () => {
+    // Prepare
+    const target = join(dir, 'service.env');
+    const fake = fakeProvider(60);
+    const lines: string[] = [];
+    const options = {
+      target,
+      credentials: fake.provider,
+      refreshWindowMs: 10 * 60_000,
+      now: () => NOW,
+      log: (event: string, fields: Record<string, unknown>) =>
+        lines.push(JSON.stringify({ event, ...fields })),
+    };
+    // Act
+    const first = await rotateIfDue(options);
+    const second = await rotateIfDue(options);
+    // Assess
+    assert.equal(fake.calls(), 1);
+    assert.equal(first.toISOString(), '2025-01-01T01:00:00.000Z');
+    assert.equal(second.toISOString(), first.toISOString());
+    assert.match(readFileSync(target, 'utf8'), /^AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI\/ROTATIONzzSECRET$/m);
+    assert.deepEqual(
+      lines.map((line) => JSON.parse(line).event),
+      ['credentials rotated', 'rotation not due'],
+    );
+    assert.ok(
+      lines.every((line) => !line.includes('ROTATIONzz')),
+      'no secret in the logs',
+    );
+  });
+
+  it('rotates again once the written credentials are inside the refresh window', async () => {
+    // Prepare
+    const target = join(dir, 'short.env');
+    const fake = fakeProvider(5);
+    const options = {
+      target,
+      credentials: fake.provider,
+      refreshWindowMs: 10 * 60_000,
+      now: () => NOW,
+      log: () => {},
+    };
+    await rotateIfDue(options);
+    // Act
+    await rotateIfDue(options);
+    // Assess
+    assert.equal(fake.calls(), 2);
+    assert.match(readFileSync(target, 'utf8'), /^AWS_ACCESS_KEY_ID=ASIAROTATION00000002$/m);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Invariant 3 on the local stage: JWT issuer, audience, expiry, not-before and signature are
+ * all checked; `alg: none` and HS/RS confusion are refused. Plus the SigV4 path's host check.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { type JSONWebKeySet, SignJWT } from 'jose';
+import { BrokerError } from '../../../lib/errors.js';
+import { makeLocalAuthenticate } from '../../../local/auth/local-authenticate.js';
+import {
+  ensureLocalIssuer,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  signLocalToken,
+} from '../../../local/jwt-issuer.js';
+
+let dir: string;
+let privateKeyFile: string;
+let jwks: JSONWebKeySet;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'local-auth-'));
+  const files = await ensureLocalIssuer(dir);
+  privateKeyFile = files.privateKeyFile;
+  jwks = JSON.parse(readFileSync(files.jwksFile, 'utf8')) as JSONWebKeySet;
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const bearer = (token: string) =>
+  ({
+    rawPath: '/v1/credentials',
+    rawQueryString: '',
+    headers: { host: '127.0.0.1:3000', authorization: `Bearer ${token}` },
+    requestContext: { http: { method: 'POST' } },
+    body: '{}',
+    isBase64Encoded: false,
+  }) as unknown as APIGatewayProxyEventV2;
+
+const authenticate = () =>
+  makeLocalAuthenticate({
+    identities: [],
+    allowedHosts: ['127.0.0.1:3000'],
+    jwt: { jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE },
+  });
+
+const refused = (error: unknown) => error instanceof BrokerError && error.status === 401;
+
+describe('local JWT verification', () => {
+  it('accepts a token of the local issuer and names the OIDC caller', async () => {
+    // Prepare
+    const token = await signLocalToken(privateKeyFile, { subject: 'rotation-job' });
+    // Act
+    const caller = await authenticate()(bearer(token));
+    // Assess
+    assert.equal(caller.key, `oidc:${LOCAL_ISSUER}#rotation-job`);
+  });
+
+  it('refuses wrong issuer, wrong audience, expired and not-yet-valid tokens', async () => {
+    // Prepare
+    const now = Math.floor(Date.now() / 1000);
+    const tokens = await Promise.all([
+      signLocalToken(privateKeyFile, { subject: 's', issuer: 'https://evil.example.com' }),
+      signLocalToken(privateKeyFile, { subject: 's', audience: 'other' }),
+      signLocalToken(privateKeyFile, { subject: 's', ttlSeconds: -120, notBefore: now - 600 }),
+      signLocalToken(privateKeyFile, { subject: 's', notBefore: now + 600, ttlSeconds: 1200 }),
+    ]);
+    // Act / Assess
+    for (const token of tokens) await assert.rejects(authenticate()(bearer(token)), refused);
+  });
+
+  it('refuses alg none and an HS256 token keyed with the public key (algorithm confusion)', async () => {
+    // Prepare
+    const claims = {
+      sub: 'rotation-job',
+      iss: LOCAL_ISSUER,
+      aud: LOCAL_AUDIENCE,
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
+    const none = `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+    const publicKeyBytes = new TextEncoder().encode(JSON.stringify(jwks.keys[0]));
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: jwks.keys[0]?.kid })
+      .sign(publicKeyBytes);
+    // Act / Assess
+    await assert.rejects(authenticate()(bearer(none)), refused);
+    await assert.rejects(authenticate()(bearer(confused)), refused);
+  });
+
+  it('refuses a token whose signature was altered', async () => {
+    // Prepare
+    const token = await signLocalToken(privateKeyFile, { subject: 'rotation-job' });
+    const [header, payload] = token.split('.');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()), sub: 'admin' }),
+    ).toString('base64url');
+    // Act / Assess
+    await assert.rejects(
+      authenticate()(bearer(`${header}.${forgedPayload}.${token.split('.')[2]}`)),
+      refused,
+    );
+  });
+
+  it('refuses a request addressed to another host before looking at credentials', async () => {
+    // Prepare
+    const token = await signLocalToken(privateKeyFile, { subject: 'rotation-job' });
+    const event = bearer(token);
+    event.headers.host = 'broker.other.example.com';
+    // Act / Assess
+    await assert.rejects(authenticate()(event), refused);
+  });
+});

@@ -6,6 +6,7 @@ const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const table = require('../audit-table.json');
 const rateTable = require('../rate-table.json');
+const alarms = require('./alarms.cjs');
 
 const grantsSummary = (serviceDir, grantsFile) =>
   JSON.parse(
@@ -113,5 +114,7 @@ module.exports = async ({ resolveVariable }) => {
       },
     ]),
   });
+  // Alarms on the EMF metrics, with the alarmTopicArn param as their action (when set).
+  Object.assign(resources, await alarms({ resolveVariable, stage, service }));
   return { Resources: resources };
 };

@@ -1,0 +1,173 @@
+/**
+ * Fuzzing POST /v1/credentials through the real HTTP chain and use case (fakes behind the
+ * ports): hostile bodies, headers, authorizer blocks and policies, with and without
+ * injected faults. FUZZ_RUNS cases (default 500; `npm run test:stress` runs 10,000).
+ *
+ * For every case: no 5xx unless a fault was injected, never a 500, errors are
+ * problem+json, every response is no-store, credentials leave only with a committed
+ * ISSUED record, and no secret the issuer minted appears in a log line or audit record.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { issueCredentialsRoute } from '../../functions/issue-credentials/route.js';
+import type { Budget } from '../../lib/budget.js';
+import { rateLimited } from '../../lib/errors.js';
+import { makeAllowList } from '../../lib/grants/allow-list.js';
+import { httpHandler } from '../../lib/http/handler.js';
+import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
+import { mapStsError } from '../../lib/providers/aws-sts.js';
+import type { AssumeRoleInput, IssuedSession, Issuer, ProviderName } from '../../lib/providers/issuer.js';
+import { FakeAuditStore, sampleSession } from '../support/fakes.js';
+import { sampleGrantsFile } from '../support/grants.js';
+import { buildContext, buildEvent } from '../support/lambda.js';
+import { type CapturedLogs, capturingLogger } from '../support/logs.js';
+import { authorizer, type Faults, faults, headers, rawBody } from './http-arbitraries.js';
+import { fuzzRuns } from './policy-support.js';
+
+const RUNS = fuzzRuns(500);
+const ALLOWED_STATUSES = new Set([200, 201, 400, 401, 403, 404, 413, 429, 503]);
+
+/** Mints random secrets, records every one, and fails like STS when told to. */
+class MintingIssuer implements Issuer {
+  readonly minted: string[] = [];
+  failure: string | undefined;
+
+  constructor(readonly provider: ProviderName) {}
+
+  async assume(input: AssumeRoleInput, _budget: Budget): Promise<IssuedSession> {
+    if (this.failure) {
+      const error = new Error(`injected ${this.failure} for ${input.roleArn}`);
+      error.name = this.failure;
+      throw mapStsError(error);
+    }
+    const session = sampleSession({
+      accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: randomBytes(96).toString('base64'),
+    });
+    this.minted.push(session.secretAccessKey, session.sessionToken);
+    return session;
+  }
+}
+
+let logs: CapturedLogs;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const statusCounts = new Map<number, number>();
+/** What Object.prototype holds before any case: a parsed `__proto__` must not add to it. */
+const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
+
+before(() => {
+  logs = capturingLogger();
+  process.on('unhandledRejection', onUnhandled);
+});
+after(() => {
+  logs?.restore();
+  process.off('unhandledRejection', onUnhandled);
+});
+
+const allowList = makeAllowList(sampleGrantsFile());
+
+function brokerWith(injected: Faults) {
+  const audit = new FakeAuditStore();
+  if (injected.auditFailsOn) audit.failOnDecision(injected.auditFailsOn);
+  const aws = new MintingIssuer('aws');
+  const volcengine = new MintingIssuer('volcengine');
+  aws.failure = injected.stsFails;
+  volcengine.failure = injected.stsFails;
+  const issue = makeIssueCredentials({
+    allowList,
+    audit,
+    issuers: { aws, volcengine },
+    newIssuanceId: () => `01FUZZ${randomBytes(10).toString('hex').toUpperCase()}`,
+    clock: () => new Date(),
+    roleChaining: true,
+    rateLimiter: {
+      consume: async () => {
+        if (injected.overRate) throw rateLimited(17);
+      },
+    },
+    onAuditGap: (issuanceId, error) =>
+      logs.logger.error('FAILED record not written', { issuanceId, error: String(error) }),
+  });
+  const handler = httpHandler(issueCredentialsRoute(issue), { logger: logs.logger, maxBodyBytes: 65_536 });
+  return { handler, audit, minted: () => [...aws.minted, ...volcengine.minted] };
+}
+
+const faultInjected = (injected: Faults) =>
+  injected.auditFailsOn !== undefined || injected.stsFails !== undefined;
+
+describe(`HTTP fuzz: POST /v1/credentials (${RUNS} cases)`, () => {
+  it('keeps every response well-formed, every secret out of logs and records, and 5xx for faults only', async (t) => {
+    const started = Date.now();
+    await fc.assert(
+      fc.asyncProperty(
+        rawBody,
+        headers,
+        authorizer,
+        faults,
+        fc.boolean(),
+        async (body, requestHeaders, authorizerBlock, injected, base64) => {
+          // Prepare
+          const { handler, audit, minted } = brokerWith(injected);
+          const firstLine = logs.lines.length;
+          const event = buildEvent({
+            rawBody: base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
+            isBase64Encoded: base64,
+            headers: requestHeaders,
+            authorizer: authorizerBlock,
+          });
+          // Act
+          const response = await handler(event, buildContext());
+          // Assess
+          const status = response.statusCode ?? 0;
+          statusCounts.set(status, (statusCounts.get(status) ?? 0) + 1);
+          assert.ok(ALLOWED_STATUSES.has(status), `status ${status}: ${response.body}`);
+          if (status >= 500) assert.ok(faultInjected(injected), `5xx without a fault: ${response.body}`);
+          assert.equal(response.headers?.['Cache-Control'], 'no-store');
+          const answer = JSON.parse(response.body ?? 'null') as Record<string, unknown>;
+          if (status >= 400) {
+            assert.equal(response.headers?.['Content-Type'], 'application/problem+json');
+            assert.equal(answer.status, status);
+            assert.equal(typeof answer.code, 'string');
+            assert.equal(answer.credentials, undefined);
+          }
+          if (status === 201) {
+            const credentials = answer.credentials as { accessKeyId: string } | undefined;
+            const issued = audit.records.filter((r) => r.decision === 'ISSUED');
+            assert.equal(issued.length, 1, 'a 201 without a committed ISSUED record');
+            assert.equal(issued[0]?.accessKeyId, credentials?.accessKeyId);
+          }
+          const secrets = minted();
+          const delivered = status === 201 ? secrets : [];
+          const recorded = JSON.stringify(audit.records);
+          const logged = logs.lines.slice(firstLine).join('\n');
+          for (const secret of secrets) {
+            assert.ok(!recorded.includes(secret), 'a minted secret reached an audit record');
+            assert.ok(!logged.includes(secret), 'a minted secret reached the logs');
+            if (!delivered.includes(secret))
+              assert.ok(!(response.body ?? '').includes(secret), 'undelivered');
+          }
+          assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), PROTOTYPE_NAMES);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+    // Let a stray rejection from the last case surface before looking.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(unhandled, [], 'unhandled rejections');
+    assert.ok(logs.lines.length >= RUNS, 'the log capture saw a line per request: the secret search is real');
+    const figures = {
+      test: 'http-fuzz',
+      runs: RUNS,
+      ms: Date.now() - started,
+      statuses: Object.fromEntries([...statusCounts].sort(([a], [b]) => a - b)),
+    };
+    t.diagnostic(JSON.stringify(figures));
+    if (process.env.BROKER_STRESS_REPORT)
+      appendFileSync(process.env.BROKER_STRESS_REPORT, `${JSON.stringify(figures)}\n`);
+  });
+});

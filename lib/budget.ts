@@ -11,14 +11,21 @@ export interface Budget {
 
 /** Time kept back for the work after a call: the outcome record and the response. */
 export const RESERVE_MS = 250;
+/** Kept back by the last write of a request (the outcome record): only the answer is left. */
+export const ANSWER_RESERVE_MS = 50;
 
 export const budgetFromDeadline = (deadlineMs: number, now: () => number = Date.now): Budget => ({
   remainingMs: () => deadlineMs - now(),
 });
 
 /** Timeout for one call: at most `capMs`, never past the budget; throws when nothing is left. */
-export function callTimeoutMs(budget: Budget, capMs: number, dependency: string): number {
-  const available = budget.remainingMs() - RESERVE_MS;
+export function callTimeoutMs(
+  budget: Budget,
+  capMs: number,
+  dependency: string,
+  reserveMs = RESERVE_MS,
+): number {
+  const available = budget.remainingMs() - reserveMs;
   if (available <= 0) throw dependencyUnavailable(dependency, 'no time left in the request budget');
   return Math.min(capMs, available);
 }

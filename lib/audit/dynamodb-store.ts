@@ -10,7 +10,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Budget, callTimeoutMs } from '../budget.js';
+import { ANSWER_RESERVE_MS, type Budget, callTimeoutMs, RESERVE_MS } from '../budget.js';
 import { BrokerError, dependencyUnavailable } from '../errors.js';
 import { type AuditRecord, indexKeys } from './record.js';
 
@@ -28,8 +28,13 @@ export interface DynamoAuditStoreOptions {
 }
 
 export function makeDynamoAuditStore({ client, tableName, timeoutMs }: DynamoAuditStoreOptions): AuditStore {
-  const send = async <T>(budget: Budget, operation: string, call: (signal: AbortSignal) => Promise<T>) => {
-    const signal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'audit'));
+  const send = async <T>(
+    budget: Budget,
+    operation: string,
+    call: (signal: AbortSignal) => Promise<T>,
+    reserveMs = RESERVE_MS,
+  ) => {
+    const signal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'audit', reserveMs));
     try {
       return await call(signal);
     } catch (error) {
@@ -43,15 +48,21 @@ export function makeDynamoAuditStore({ client, tableName, timeoutMs }: DynamoAud
 
   return {
     append: (record, budget) =>
-      send(budget, `PutItem ${record.decision}`, (abortSignal) =>
-        client.send(
-          new PutItemCommand({
-            TableName: tableName,
-            Item: toItem({ ...record, ...indexKeys(record) }),
-            ConditionExpression: 'attribute_not_exists(issuanceId)',
-          }),
-          { abortSignal },
-        ),
+      send(
+        budget,
+        `PutItem ${record.decision}`,
+        (abortSignal) =>
+          client.send(
+            new PutItemCommand({
+              TableName: tableName,
+              Item: toItem({ ...record, ...indexKeys(record) }),
+              ConditionExpression: 'attribute_not_exists(issuanceId)',
+            }),
+            { abortSignal },
+          ),
+        // An outcome record is what the reserve was kept for: after a slow STS call it may
+        // use it, or the FAILED/ISSUED record would never be written when STS ate the budget.
+        record.decision === 'INTENT' ? RESERVE_MS : ANSWER_RESERVE_MS,
       ).then(() => undefined),
     probe: (budget) =>
       send(budget, 'GetItem', (abortSignal) =>

@@ -15,7 +15,6 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -232,7 +231,6 @@ try {
   }
   const issue = bundles.find((b) => b.name === 'issueCredentials');
   appendResult({
-    bench: 'bundle',
     command: 'npx tsx bench/bundle.ts',
     figures: figures.filter((f) => f.name.startsWith('hello') || f.name.startsWith('issueCredentials')),
     notes: `issueCredentials bundles ${issue?.packages

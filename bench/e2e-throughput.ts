@@ -143,7 +143,6 @@ const failures = [...figures.entries()].map(
 );
 console.log(failures.join('; '));
 appendResult({
-  bench: 'e2e-throughput',
   command: 'npx tsx bench/e2e-throughput.ts',
   figures: all,
   notes: `${CONNECTIONS} connections, ${REPETITIONS}×${SECONDS} s per route; ${failures.join('; ')};`,

@@ -112,7 +112,6 @@ const all = Object.values(figures);
 printTable(`Handler overhead: ${REPETITIONS} reps × ${REQUESTS} issuances, fakes for STS/audit/rate`, all);
 console.log(`log + EMF output per issuance: ${logBytes.toFixed(0)} bytes`);
 appendResult({
-  bench: 'handler-overhead',
   command: 'npx tsx bench/handler-overhead.ts',
   figures: all,
   notes: `${REPETITIONS}×${REQUESTS} sequential; ${logBytes.toFixed(0)} B of log+EMF per issuance;`,

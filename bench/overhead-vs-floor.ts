@@ -152,7 +152,6 @@ printTable(
   all,
 );
 appendResult({
-  bench: 'overhead-vs-floor',
   command: 'npx tsx bench/overhead-vs-floor.ts',
   figures: all,
   notes: `floor = ${plan.join(' + ')}; ${REPETITIONS}×${REQUESTS} per side;`,

@@ -30,7 +30,12 @@ module.exports = async ({ resolveVariable }) => {
 
   return {
     issueCredentials: fn('issue-credentials', 'IssueCredentialsRole', routes('POST', '/v1/credentials'), {
-      ...(local ? {} : { reservedConcurrency: await resolveVariable('param:reservedConcurrency, 50') }),
+      ...(local
+        ? {}
+        : {
+            reservedConcurrency: await resolveVariable('param:reservedConcurrency, 50'),
+            environment: await volcengineEnvironment(stage, resolveVariable),
+          }),
     }),
     health: fn('health', 'HealthRole', routes('GET', '/v1/health')),
     openapi: fn('openapi', 'OpenApiRole', routes('GET', '/v1/openapi.json')),
@@ -48,7 +53,7 @@ module.exports = async ({ resolveVariable }) => {
       local
         ? []
         : [{ schedule: { rate: [await resolveVariable("param:verifyGrantsRate, 'rate(1 hour)'")] } }],
-      { timeout: 60 },
+      { timeout: 60, ...(local ? {} : { environment: await volcengineEnvironment(stage, resolveVariable) }) },
     ),
   };
 };
@@ -60,4 +65,23 @@ async function cursorKeyEnvironment(stage, resolveVariable) {
   const fromSsm = String(await resolveVariable('param:cursorKeyFromSsm, false')) === 'true';
   if (!fromSsm) return {};
   return { BROKER_CURSOR_KEY: await resolveVariable(`ssm:/credential-broker/${stage}/cursor-key`) };
+}
+
+// The broker's Volcengine AK/SK (an IAM sub-user with AssumeRoleAccess, never the main
+// account) live in SSM SecureStrings /credential-broker/<stage>/volcengine-access-key-id and
+// .../volcengine-secret-access-key, resolved at deploy time when asked for
+// (--param="volcengineFromSsm=true"), and given only to the functions that mint. Never in
+// the grants file. Without them Volcengine grants answer 503 provider_not_configured.
+async function volcengineEnvironment(stage, resolveVariable) {
+  const fromSsm = String(await resolveVariable('param:volcengineFromSsm, false')) === 'true';
+  if (!fromSsm) return {};
+  return {
+    BROKER_VOLCENGINE_ACCESS_KEY_ID: await resolveVariable(
+      `ssm:/credential-broker/${stage}/volcengine-access-key-id`,
+    ),
+    BROKER_VOLCENGINE_SECRET_ACCESS_KEY: await resolveVariable(
+      `ssm:/credential-broker/${stage}/volcengine-secret-access-key`,
+    ),
+    BROKER_VOLCENGINE_REGION: await resolveVariable("param:volcengineRegion, 'cn-north-1'"),
+  };
 }

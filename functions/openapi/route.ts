@@ -35,6 +35,14 @@ export const operations: OpenApiOperation[] = [
   },
   {
     method: 'get',
+    path: '/v1/grants',
+    summary: 'Grants of the running configuration with their last scheduled check (auditors only)',
+    description:
+      'Each grant with provider, role, disabled flag, callers, durations, and `lastCheck` ({at, status ok|failed, reason}) from the newest VERIFY record of the last 30 days; also the deniedCallers. Non-auditors get 403.',
+    responses: { '200': { description: 'Grants and their last check' } },
+  },
+  {
+    method: 'get',
     path: '/v1/openapi.json',
     summary: 'This document',
     responses: { '200': { description: 'OpenAPI 3.1' } },

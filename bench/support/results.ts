@@ -25,7 +25,9 @@ export function appendResult(options: { command: string; figures: Figure[]; note
     return `${figure.name} ${formatNumber(median)} ${figure.unit}${spread}`;
   });
   const date = new Date().toISOString().slice(0, 16).replace('T', ' ');
-  const text = [figures.join('; '), options.notes?.replace(/;\s*$/, ''), machine()].filter(Boolean).join('. ');
+  const text = [figures.join('; '), options.notes?.replace(/;\s*$/, ''), machine()]
+    .filter(Boolean)
+    .join('. ');
   const row = `| ${date} UTC | \`${options.command}\` | ${text.replaceAll('|', '/')} |\n`;
   if (!existsSync(RESULTS_FILE)) writeFileSync(RESULTS_FILE, HEADER);
   const current = readFileSync(RESULTS_FILE, 'utf8');

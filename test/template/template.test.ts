@@ -22,6 +22,7 @@ import {
 } from './template-support.js';
 
 const STAGE = 'prod';
+const JWT_ISSUER = 'https://issuer.example.com';
 /** Roles of the functions that assume granted roles: issuance, and the scheduled grant check. */
 const MINTING_ROLES = new Set(['IssueCredentialsRole', 'VerifyGrantsRole']);
 const SERVICE = 'credential-broker';
@@ -51,7 +52,16 @@ before(() => {
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
   execFileSync(
     process.execPath,
-    ['node_modules/serverless/bin/serverless.js', 'package', '--stage', STAGE, '--package', 'out'],
+    [
+      'node_modules/serverless/bin/serverless.js',
+      'package',
+      '--stage',
+      STAGE,
+      // With an OIDC issuer, so the JWT twins of the routes are packaged and checked too.
+      `--param=jwtIssuer=${JWT_ISSUER}`,
+      '--package',
+      'out',
+    ],
     {
       cwd: dir,
       env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
@@ -223,15 +233,20 @@ describe('packaged prod template: tables, routes, functions', () => {
     assert.equal(props?.TableName, `${SERVICE}-${STAGE}-rate`);
   });
 
-  it('puts an IAM or JWT authorizer on every HTTP route', () => {
+  it('puts an IAM or JWT authorizer on every HTTP route, the JWT one checking issuer and audience', () => {
     // Act
     const routes = byType('AWS::ApiGatewayV2::Route');
     // Assess
-    assert.ok(routes.length >= 3);
+    const types = routes.map(([, route]) => route.Properties?.AuthorizationType);
+    assert.ok(types.includes('AWS_IAM') && types.includes('JWT'), `route types ${types}`);
     for (const [name, route] of routes) {
       const type = route.Properties?.AuthorizationType;
       assert.ok(type === 'AWS_IAM' || type === 'JWT', `${name} has AuthorizationType ${String(type)}`);
-      if (type === 'JWT') assert.ok(route.Properties?.AuthorizerId, `${name}: JWT without an authorizer`);
+      if (type !== 'JWT') continue;
+      const authorizerName = (route.Properties?.AuthorizerId as { Ref?: string } | undefined)?.Ref ?? '';
+      const authorizer = template.Resources[authorizerName]?.Properties;
+      assert.equal(authorizer?.AuthorizerType, 'JWT', name);
+      assert.deepEqual(authorizer?.JwtConfiguration, { Audience: ['credential-broker'], Issuer: JWT_ISSUER });
     }
   });
 

@@ -3,6 +3,63 @@
  * policies, their actions, and their resources as strings (`Fn::GetAtt: [X, Arn]` is
  * rendered `${X.Arn}`, the way `Fn::Sub` spells it, so both compare alike).
  */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** Everything `serverless package` reads; local/ too, so a stray import of it would be bundled. */
+const SERVICE_FILES = [
+  'serverless.yml',
+  'package.json',
+  'tsconfig.json',
+  'config',
+  'functions',
+  'lib',
+  'cli',
+  'local',
+];
+
+export interface PackagedService {
+  outDir: string;
+  template: Template;
+  remove(): void;
+}
+
+/**
+ * Runs `serverless package` on a copy of the service: serverless-esbuild builds in
+ * `.esbuild/` and copies into `.serverless/` of the service directory, which the local
+ * stacks of concurrently running integration tests use too (a shared build folder once
+ * mixed local bundles into a zip).
+ */
+export function packageService(stage: string, extraArgs: string[] = []): PackagedService {
+  const dir = mkdtempSync(join(tmpdir(), 'broker-package-'));
+  for (const entry of SERVICE_FILES) cpSync(entry, join(dir, entry), { recursive: true });
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
+  execFileSync(
+    process.execPath,
+    [
+      'node_modules/serverless/bin/serverless.js',
+      'package',
+      '--stage',
+      stage,
+      ...extraArgs,
+      '--package',
+      'out',
+    ],
+    {
+      cwd: dir,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      stdio: 'pipe',
+    },
+  );
+  const outDir = join(dir, 'out');
+  return {
+    outDir,
+    template: JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
 
 /** The grants file serverless.yml packages for deployed stages (param grantsFile). */
 export const GRANTS_FILE = 'config/grants.example.yaml';

@@ -5,9 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   actionsOf,
@@ -16,6 +15,8 @@ import {
   GRANTS_FILE,
   logGroupNameOf,
   mentionsResource,
+  type PackagedService,
+  packageService,
   resourcesOf,
   roleStatements,
   type Template,
@@ -26,54 +27,17 @@ const JWT_ISSUER = 'https://issuer.example.com';
 /** Roles of the functions that assume granted roles: issuance, and the scheduled grant check. */
 const MINTING_ROLES = new Set(['IssueCredentialsRole', 'VerifyGrantsRole']);
 const SERVICE = 'credential-broker';
-/** Everything `serverless package` reads; local/ too, so a stray import of it would be bundled. */
-const SERVICE_FILES = [
-  'serverless.yml',
-  'package.json',
-  'tsconfig.json',
-  'config',
-  'functions',
-  'lib',
-  'cli',
-  'local',
-];
-let dir: string;
+let packaged: PackagedService;
 let out: string;
 let template: Template;
 
-/**
- * Packages a copy of the service: serverless-esbuild builds in `.esbuild/` and copies into
- * `.serverless/` of the service directory, which the local stacks of concurrently running
- * integration tests use too (a shared build folder once mixed local bundles into a zip).
- */
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'broker-package-'));
-  for (const entry of SERVICE_FILES) cpSync(entry, join(dir, entry), { recursive: true });
-  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
-  execFileSync(
-    process.execPath,
-    [
-      'node_modules/serverless/bin/serverless.js',
-      'package',
-      '--stage',
-      STAGE,
-      // With an OIDC issuer, so the JWT twins of the routes are packaged and checked too.
-      `--param=jwtIssuer=${JWT_ISSUER}`,
-      '--package',
-      'out',
-    ],
-    {
-      cwd: dir,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      stdio: 'pipe',
-    },
-  );
-  out = join(dir, 'out');
-  template = JSON.parse(readFileSync(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+  // With an OIDC issuer, so the JWT twins of the routes are packaged and checked too.
+  packaged = packageService(STAGE, [`--param=jwtIssuer=${JWT_ISSUER}`]);
+  out = packaged.outDir;
+  template = packaged.template;
 });
-after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => packaged?.remove());
 
 const byType = (type: string): [string, CfnResource][] =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);

@@ -34,3 +34,12 @@ export const processIo: CliIo = {
   },
   env: process.env,
 };
+
+/** Flags every subcommand that calls the broker takes: where, how to sign, help. */
+export const CONNECTION_OPTIONS = {
+  endpoint: { type: 'string' },
+  region: { type: 'string' },
+  local: { type: 'boolean' },
+  as: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;

@@ -40,3 +40,22 @@ export function signingRegion(endpoint: string, env: Record<string, string | und
   const fromHost = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1];
   return fromHost ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
+
+/** The flag, $BROKER_ENDPOINT, or with --local the local stack's port; for every subcommand. */
+export function resolveEndpoint(
+  values: { endpoint?: string; local?: boolean },
+  env: Record<string, string | undefined>,
+): string {
+  const endpoint =
+    values.endpoint ??
+    env.BROKER_ENDPOINT ??
+    (values.local ? `http://127.0.0.1:${env.BROKER_PORT ?? 3000}` : undefined);
+  if (!endpoint) throw new UsageError('no broker endpoint: give --endpoint URL or set BROKER_ENDPOINT');
+  try {
+    const url = new URL(endpoint);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
+  } catch {
+    throw new UsageError(`--endpoint is not an http(s) URL: ${endpoint}`);
+  }
+  return endpoint;
+}

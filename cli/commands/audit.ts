@@ -6,8 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { type ApiResult, type ApiTarget, getJson } from '../api-client.js';
-import { type CliIo, type Command, EXIT, type ExitCode, UsageError } from '../command.js';
-import { ambientCredentials, localCredentials, signingRegion } from '../credentials.js';
+import { type CliIo, CONNECTION_OPTIONS, type Command, EXIT, type ExitCode, UsageError } from '../command.js';
+import { ambientCredentials, localCredentials, resolveEndpoint, signingRegion } from '../credentials.js';
 import { FORMATS, type FormatName, makeFormatter, type Row } from '../output.js';
 
 const HELP = `Usage: broker audit [filters] [options]
@@ -50,11 +50,7 @@ const OPTIONS = {
   limit: { type: 'string' },
   all: { type: 'boolean' },
   format: { type: 'string' },
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-  local: { type: 'boolean' },
-  as: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...CONNECTION_OPTIONS,
 } as const;
 
 /** CLI flag → API query parameter. */
@@ -113,7 +109,7 @@ async function runAudit(values: Values, io: CliIo): Promise<ExitCode> {
   }
   if (values.as !== undefined && !values.local) throw new UsageError('--as needs --local');
 
-  const endpoint = endpointOf(values, io.env);
+  const endpoint = resolveEndpoint(values, io.env);
   const target: ApiTarget = {
     endpoint,
     region: values.region ?? signingRegion(endpoint, io.env),
@@ -188,18 +184,6 @@ function checkLimit(limit: string): string {
   if (!/^\d{1,4}$/.test(limit) || n < 1 || n > 1000)
     throw new UsageError('--limit must be an integer from 1 to 1000');
   return limit;
-}
-
-function endpointOf(values: Values, env: Record<string, string | undefined>): string {
-  const endpoint =
-    values.endpoint ??
-    env.BROKER_ENDPOINT ??
-    (values.local ? `http://127.0.0.1:${env.BROKER_PORT ?? 3000}` : undefined);
-  if (endpoint === undefined) throw new UsageError('give --endpoint URL or set BROKER_ENDPOINT');
-  if (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol)) {
-    throw new UsageError(`--endpoint is not an http(s) URL: ${endpoint}`);
-  }
-  return endpoint;
 }
 
 function itemsOf(body: unknown): Row[] {

@@ -11,8 +11,8 @@ import { parseArgs } from 'node:util';
 import { type IssueInput, makeBrokerApi } from '../../lib/client/broker-api.js';
 import { CREDENTIAL_FORMATS, type CredentialsFormat, formatCredentials } from '../../lib/client/formats.js';
 import { credentialsSigner, type RequestSigner } from '../../lib/client/signer.js';
-import { type CliIo, type Command, EXIT, UsageError } from '../command.js';
-import { ambientCredentials, localCredentials, signingRegion } from '../credentials.js';
+import { type CliIo, CONNECTION_OPTIONS, type Command, EXIT, UsageError } from '../command.js';
+import { ambientCredentials, localCredentials, resolveEndpoint, signingRegion } from '../credentials.js';
 import { reportError, SigningSetupError } from './errors.js';
 
 const HELP = `Usage: broker creds (--grant ID | --role-arn ARN) [options]
@@ -41,11 +41,7 @@ const OPTIONS = {
   policy: { type: 'string' },
   'dry-run': { type: 'boolean' },
   format: { type: 'string' },
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-  local: { type: 'boolean' },
-  as: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...CONNECTION_OPTIONS,
 } as const;
 
 /**
@@ -130,22 +126,6 @@ function readPolicy(argument: string): Record<string, unknown> {
     throw new UsageError('--policy must be a JSON object (an IAM policy document)');
   }
   return policy as Record<string, unknown>;
-}
-
-/** As `broker audit` resolves it: the flag, $BROKER_ENDPOINT, or with --local the local stack's port. */
-export function resolveEndpoint(values: { endpoint?: string; local?: boolean }, env: CliIo['env']): string {
-  const endpoint =
-    values.endpoint ??
-    env.BROKER_ENDPOINT ??
-    (values.local ? `http://127.0.0.1:${env.BROKER_PORT ?? 3000}` : undefined);
-  if (!endpoint) throw new UsageError('no broker endpoint: give --endpoint URL or set BROKER_ENDPOINT');
-  try {
-    const url = new URL(endpoint);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error('protocol');
-  } catch {
-    throw new UsageError(`--endpoint is not an http(s) URL: ${endpoint}`);
-  }
-  return endpoint;
 }
 
 export function makeSigner(

@@ -8,8 +8,9 @@
 import { parseArgs } from 'node:util';
 import { makeBrokerApi } from '../../lib/client/broker-api.js';
 import { putRolePolicyCommand, revokePolicy } from '../../lib/client/revoke-policy.js';
-import { type CliIo, type Command, EXIT, UsageError } from '../command.js';
-import { makeSigner, resolveEndpoint } from './creds.js';
+import { type CliIo, CONNECTION_OPTIONS, type Command, EXIT, UsageError } from '../command.js';
+import { resolveEndpoint } from '../credentials.js';
+import { makeSigner } from './creds.js';
 import { reportError } from './errors.js';
 
 const HELP = `Usage: broker revoke --caller CALLER [--since ISO] [options]
@@ -30,11 +31,7 @@ fetch new credentials.
 const OPTIONS = {
   caller: { type: 'string' },
   since: { type: 'string' },
-  endpoint: { type: 'string' },
-  region: { type: 'string' },
-  local: { type: 'boolean' },
-  as: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
+  ...CONNECTION_OPTIONS,
 } as const;
 
 const LONGEST_SESSION_MS = 12 * 3600_000;

@@ -37,7 +37,12 @@ export async function startDynalite(options: { port: number; dataDir?: string })
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        // SDK clients keep sockets alive: close them, or close() waits for them forever.
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -51,22 +51,25 @@ describe('local DynamoDB', () => {
     // Prepare
     const dataDir = mkdtempSync(join(tmpdir(), 'dynalite-'));
     const item = { issuanceId: { S: '01TEST' }, record: { S: 'INTENT' } };
+    const before = await startDynalite({ port: 0, dataDir });
     try {
-      const before = await startDynalite({ port: 0, dataDir });
       await ensureTable(localDynamoClient(before.url, credentials), auditTableInput('audit-test'));
       await localDynamoClient(before.url, credentials).send(
         new PutItemCommand({ TableName: 'audit-test', Item: item }),
       );
+    } finally {
       await before.stop();
-      // Act
-      const after = await startDynalite({ port: 0, dataDir });
+    }
+    // Act
+    const after = await startDynalite({ port: 0, dataDir });
+    try {
       const read = await localDynamoClient(after.url, credentials).send(
         new GetItemCommand({ TableName: 'audit-test', Key: item }),
       );
-      await after.stop();
       // Assess
       assert.equal(read.Item?.issuanceId?.S, '01TEST');
     } finally {
+      await after.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
-import { BrokerError } from '../../../lib/errors.js';
 import { assertBodySize, parseBody, rawBody } from '../../../lib/http/body.js';
+import { refusal } from '../../support/refusal.js';
 
 const LIMIT = 65_536;
 const schema = z.object({ grant: z.string(), durationSeconds: z.number().int().optional() }).strict();
-
-function refusal(run: () => unknown): BrokerError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BrokerError) return error;
-    throw error;
-  }
-  assert.fail('expected the body to be refused');
-}
 
 describe('assertBodySize (invariant 14)', () => {
   it('accepts a body of exactly the limit', () => {

@@ -4,19 +4,10 @@ import fc from 'fast-check';
 import { BrokerError } from '../../../lib/errors.js';
 import { boundDuration, durationRange } from '../../../lib/issuance/duration.js';
 import { awsGrantOf, volcengineGrantOf } from '../../support/grants.js';
+import { refusal } from '../../support/refusal.js';
 
 const chaining = { roleChaining: true };
 const direct = { roleChaining: false };
-
-function refusal(run: () => unknown): BrokerError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BrokerError) return error;
-    throw error;
-  }
-  assert.fail('expected the duration to be refused');
-}
 
 describe('durationRange: the tightest bound wins and is named (invariant 6)', () => {
   it('caps a chained AWS session at 3600 s even when the role allows 12 h', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { BrokerError } from '../../../lib/errors.js';
 import { chooseSessionPolicy } from '../../../lib/issuance/session-policy.js';
 import { awsGrantOf, REPORTS_CEILING, volcengineGrantOf } from '../../support/grants.js';
+import { refusal } from '../../support/refusal.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -13,16 +13,6 @@ const statement = (fields: Record<string, unknown>) => ({
     { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports-bucket/2024/*', ...fields },
   ],
 });
-
-function refusal(run: () => unknown): BrokerError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof BrokerError) return error;
-    throw error;
-  }
-  assert.fail('expected the policy to be refused');
-}
 
 describe('chooseSessionPolicy (invariant 7)', () => {
   it('sends no policy when neither grant nor request has one', () => {

@@ -3,7 +3,7 @@
  * accepted by nothing but the local emulators and the local-stage SigV4 verifier.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SigningIdentity } from '../lib/http/sigv4-verifier.js';
 
 const devIdentitySchema = z.strictObject({

@@ -3,7 +3,7 @@
  * is checked before the query string is even validated, so a non-auditor learns nothing
  * (not even which filters exist) and gets the same 403 for any request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditQueries } from '../../lib/audit/queries.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import type { AllowList } from '../../lib/grants/allow-list.js';

@@ -2,7 +2,7 @@
  * GET /v1/issuances query string. Strict: an unknown parameter is a 400, so a typo such
  * as `callr=` cannot silently widen an export to every caller.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { callerKeyOf } from '../../lib/audit/query-plan.js';
 import { parseInstant } from '../../lib/audit/time-range.js';
 

@@ -2,7 +2,7 @@
  * POST /v1/credentials request. Strict: unknown fields are refused, so a body that tries
  * to set externalId, roleSessionName, sourceIdentity or tags gets a 400 (invariant 5).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ASCII_ROLE =
   /^(?:arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/[\x21-\x7e]{1,576}|trn:iam::\d{1,20}:role\/[\w+=,.@-]{1,64})$/;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route } from '../../lib/http/handler.js';
 import { buildOpenApi, type OpenApiOperation } from '../../lib/http/openapi.js';
 import { auditQueryOperations } from '../audit-query/openapi.js';

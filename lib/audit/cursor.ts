@@ -6,7 +6,7 @@
  * another partition, and a cursor replayed with other filters is refused.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError } from '../errors.js';
 
 const position = z.strictObject({

@@ -4,7 +4,7 @@
  * every other failure into a BrokerClientError at once. Used by the SDK provider, the CLI
  * and the rotation job.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerClientError, networkError, problemFromResponse } from './problem.js';
 import { defaultChainSigner, type RequestSigner } from './signer.js';
 

@@ -3,7 +3,7 @@
  * with a broken configuration must fail its first invocation loudly rather than mint
  * credentials under wrong assumptions.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 const positiveInt = z.coerce.number().int().positive();

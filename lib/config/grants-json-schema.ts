@@ -1,5 +1,5 @@
 /** JSON Schema of the grants file, generated from the zod schema (never hand-written). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { grantsFile } from './grants-schema.js';
 
 export function grantsJsonSchema() {

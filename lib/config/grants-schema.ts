@@ -3,7 +3,7 @@
  * start, in `npm test`, and by `npm run check:grants`; its JSON Schema for editors is
  * generated from these same schemas (config/grants.schema.json).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** IAM names: role and user names are unique per account whatever their path. */
 const IAM_NAME = '[\\w+=,.@-]{1,64}';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { checkCeilingPolicies } from './grants-policies.js';
 import { type GrantsFile, grantsFile } from './grants-schema.js';
 

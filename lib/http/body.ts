@@ -3,7 +3,7 @@
  * (duplicate keys and prototype keys refused, depth and array length bounded), then the
  * route's zod schema, which rejects unknown fields.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { invalidRequest, payloadTooLarge } from '../errors.js';
 import { parseStrictJson } from '../json/strict-json.js';
 

@@ -6,7 +6,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { budgetFromDeadline } from '../budget.js';
 import type { Caller } from '../grants/caller.js';
 import type { RequestFacts } from '../issuance/issue-credentials.js';

@@ -2,7 +2,7 @@
  * The caller is who the API Gateway authorizer says, read from requestContext only
  * (invariant 1): headers, query strings and body fields never name the caller.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { unauthenticated } from '../errors.js';
 import { awsCaller, type Caller, oidcCaller } from '../grants/caller.js';
 

@@ -2,7 +2,7 @@
  * OpenAPI 3.1 document generated from the zod schemas the handlers validate with, so
  * the published contract cannot drift from the code (no hand-written duplicate).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface OpenApiOperation {
   method: 'get' | 'post';

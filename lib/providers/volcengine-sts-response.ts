@@ -6,7 +6,7 @@
  * caller retries). The provider's words go to internalReason only, and no value of a
  * credential field ever lands in a message.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BrokerError, dependencyUnavailable, forbidden } from '../errors.js';
 import type { IssuedSession } from './issuer.js';
 

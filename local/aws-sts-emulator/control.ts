@@ -6,7 +6,7 @@
  * browser cannot send it cross-origin without a CORS preflight, which is never granted.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type FaultBook, stsFaultSchema } from './faults.js';
 import { sendJson } from './http.js';
 import type { RecordedCall } from './types.js';

@@ -3,7 +3,7 @@
  * `count` calls, or until cleared. Latency delays the call; an error fault answers instead
  * of the action with the error real STS would send.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { accessDenied, internalFailure, regionDisabled, type StsError, throttling } from './errors.js';
 
 export const STS_ACTIONS = ['AssumeRole', 'GetCallerIdentity'] as const;

@@ -3,7 +3,7 @@
  * (throttling, internal errors, errors reported inside an HTTP 200, slowness), so provider
  * tests can prove the broker retries, maps and times out as it must.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const count = z.number().int().positive().optional();
 

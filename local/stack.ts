@@ -6,7 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadGrants } from '../lib/config/grants.js';
-import { type StsEmulator, startAwsStsEmulator } from './aws-sts-emulator/index.js';
+import type { GrantsFile } from '../lib/config/grants-schema.js';
+import { type EmulatedRole, type StsEmulator, startAwsStsEmulator } from './aws-sts-emulator/index.js';
 import { loadDevIdentities } from './dev-identities.js';
 import {
   auditTableInput,
@@ -26,6 +27,22 @@ export const BROKER_AWS_ROLE = 'arn:aws:iam::111111111111:role/credential-broker
 export const BROKER_VOLCENGINE_PRINCIPAL = 'trn:iam::2100000001:user/credential-broker';
 export const LOCAL_STAGE = 'local';
 export const LOCAL_RATE_TABLE = 'credential-broker-local-rate';
+
+/** The emulated target roles: the AWS roles the grants name, each trusting the broker's role. */
+export function emulatedAwsRoles(grants: GrantsFile): EmulatedRole[] {
+  return grants.grants.flatMap((g) =>
+    g.provider === 'aws'
+      ? [
+          {
+            arn: g.roleArn,
+            trustedPrincipals: [BROKER_AWS_ROLE],
+            externalId: g.externalId,
+            maxSessionDurationSeconds: g.roleMaxSessionDurationSeconds,
+          },
+        ]
+      : [],
+  );
+}
 
 export interface LocalStackOptions {
   ports: { api: number; lambda: number; dynamodb: number; awsSts: number; volcengineSts: number };
@@ -83,18 +100,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const awsSts = await startAwsStsEmulator({
       port: options.ports.awsSts,
       identities,
-      roles: grants.grants.flatMap((g) =>
-        g.provider === 'aws'
-          ? [
-              {
-                arn: g.roleArn,
-                trustedPrincipals: [BROKER_AWS_ROLE],
-                externalId: g.externalId,
-                maxSessionDurationSeconds: g.roleMaxSessionDurationSeconds,
-              },
-            ]
-          : [],
-      ),
+      roles: emulatedAwsRoles(grants),
     });
     stoppers.push(awsSts.stop);
     const volcengineSts = await startVolcengineStsEmulator({

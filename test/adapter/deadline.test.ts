@@ -27,7 +27,7 @@ import {
   rateTableInput,
   startDynalite,
 } from '../../local/dynamodb.js';
-import { BROKER_AWS_PRINCIPAL, BROKER_AWS_ROLE } from '../../local/stack.js';
+import { BROKER_AWS_PRINCIPAL, emulatedAwsRoles } from '../../local/stack.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
@@ -55,11 +55,7 @@ before(async () => {
   sts = await startAwsStsEmulator({
     port: 0,
     identities: IDENTITIES,
-    roles: GRANTS.grants.flatMap((g) =>
-      g.provider === 'aws'
-        ? [{ arn: g.roleArn, trustedPrincipals: [BROKER_AWS_ROLE], externalId: g.externalId }]
-        : [],
-    ),
+    roles: emulatedAwsRoles(GRANTS),
   });
   // Accepts connections and never answers: a DynamoDB that hangs.
   const sockets = new Set<Socket>();

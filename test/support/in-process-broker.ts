@@ -16,7 +16,7 @@ import {
   rateTableInput,
   startDynalite,
 } from '../../local/dynamodb.js';
-import { BROKER_AWS_PRINCIPAL, BROKER_AWS_ROLE } from '../../local/stack.js';
+import { BROKER_AWS_PRINCIPAL, emulatedAwsRoles } from '../../local/stack.js';
 
 export const IN_PROCESS_AUDIT_TABLE = 'credential-broker-inproc-audit';
 export const IN_PROCESS_RATE_TABLE = 'credential-broker-inproc-rate';
@@ -51,18 +51,7 @@ export async function startInProcessBroker(
   const sts = await startAwsStsEmulator({
     port: 0,
     identities,
-    roles: loadGrants(grantsFile).grants.flatMap((g) =>
-      g.provider === 'aws'
-        ? [
-            {
-              arn: g.roleArn,
-              trustedPrincipals: [BROKER_AWS_ROLE],
-              externalId: g.externalId,
-              maxSessionDurationSeconds: g.roleMaxSessionDurationSeconds,
-            },
-          ]
-        : [],
-    ),
+    roles: emulatedAwsRoles(loadGrants(grantsFile)),
   });
 
   Object.assign(process.env, {

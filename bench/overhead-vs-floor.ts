@@ -27,7 +27,11 @@ const CALLER_ARN = 'arn:aws:sts::111111111111:assumed-role/reporting-service/ben
 const broker = await startInProcessBroker({
   env: { BROKER_LOG_LEVEL: 'INFO', BROKER_RATE_LIMIT_PER_MINUTE: '100000', POWERTOOLS_DEV: 'false' },
 });
-const runtime = await import('../functions/shared/runtime.js');
+const runtime = {
+  ...(await import('../functions/shared/runtime.js')),
+  ...(await import('../functions/shared/dynamodb.js')),
+  ...(await import('../functions/shared/sts.js')),
+};
 
 interface Captured {
   service: 'sts' | 'dynamodb';
@@ -78,7 +82,7 @@ runtime.dynamodbClient.middlewareStack.remove('benchCapture');
 const plan = captured.map((c) => `${c.service}:${c.command}`);
 console.log(`one issuance sends: ${plan.join(' → ')}`);
 
-// Same settings as functions/shared/runtime.ts; endpoints and keys come from the same env.
+// Same settings as functions/shared/sts.ts and dynamodb.ts; endpoints and keys come from the same env.
 const sts = new STSClient({ region: runtime.config.region, maxAttempts: runtime.config.sts.maxAttempts });
 const dynamodb = new DynamoDBClient({
   region: runtime.config.region,

@@ -4,7 +4,8 @@ import { makeDynamoAuditReader } from '../../lib/audit/dynamodb-reader.js';
 import { makeAuditQueries } from '../../lib/audit/queries.js';
 import { requireCursorKey } from '../../lib/config/env.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import { allowList, config, dynamodbClient, httpOptions, logger } from '../shared/runtime.js';
+import { dynamodbClient } from '../shared/dynamodb.js';
+import { allowList, config, httpOptions, logger } from '../shared/runtime.js';
 import { auditQueryRoute } from './route.js';
 
 export const route = auditQueryRoute({

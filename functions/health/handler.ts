@@ -1,7 +1,9 @@
 // GET /v1/health
 import { httpHandler } from '../../lib/http/handler.js';
 import { makeAwsIdentityProbe } from '../../lib/providers/aws-sts.js';
-import { auditStore, config, httpOptions, stsClient } from '../shared/runtime.js';
+import { auditStore } from '../shared/dynamodb.js';
+import { config, httpOptions } from '../shared/runtime.js';
+import { stsClient } from '../shared/sts.js';
 import { healthRoute } from './route.js';
 
 export const route = healthRoute({

@@ -3,15 +3,9 @@ import { ulid } from 'ulid';
 import { httpHandler } from '../../lib/http/handler.js';
 import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
 import { makeMetrics, metricsMiddleware } from '../../lib/observability/metrics.js';
-import {
-  allowList,
-  auditStore,
-  config,
-  httpOptions,
-  issuers,
-  logger,
-  rateLimiter,
-} from '../shared/runtime.js';
+import { auditStore, rateLimiter } from '../shared/dynamodb.js';
+import { allowList, config, httpOptions, logger } from '../shared/runtime.js';
+import { issuers } from '../shared/sts.js';
 import { issueCredentialsRoute } from './route.js';
 
 const metrics = makeMetrics({ stage: config.stage, logger });

@@ -2,7 +2,8 @@
 import { makeDynamoAuditReader } from '../../lib/audit/dynamodb-reader.js';
 import { loadGrants } from '../../lib/config/grants.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import { allowList, config, dynamodbClient, httpOptions } from '../shared/runtime.js';
+import { dynamodbClient } from '../shared/dynamodb.js';
+import { allowList, config, httpOptions } from '../shared/runtime.js';
 import { listGrantsRoute, makeLatestChecks } from './route.js';
 
 export const route = listGrantsRoute({

@@ -4,7 +4,9 @@ import type { Context } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { budgetFromDeadline } from '../../lib/budget.js';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/observability/metrics.js';
-import { allowList, auditStore, config, issuers, logger } from '../shared/runtime.js';
+import { auditStore } from '../shared/dynamodb.js';
+import { allowList, config, logger } from '../shared/runtime.js';
+import { issuers } from '../shared/sts.js';
 import { makeVerifyGrants, type VerifySummary } from './route.js';
 
 /** Alarm on Sum > 0 per grant: the value is 1 for a failed check, 0 for a good one. */

@@ -2,7 +2,7 @@
 // name (config/serverless/functions.cjs), declared only when a deployment sets
 // --param="jwtIssuer=https://..." (and optionally jwtAudience). API Gateway then checks the
 // signature against the issuer's JWKS, iss, aud, exp and nbf before the Lambda runs
-// (SECURITY.md invariant 3); the handler reads the verdict from requestContext.authorizer.jwt.
+// (invariant 3 of docs/security.md); the handler reads the verdict from requestContext.authorizer.jwt.
 // Without an issuer there are no /oidc/ routes and no authorizer: IAM (SigV4) only.
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');

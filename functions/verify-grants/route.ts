@@ -1,5 +1,5 @@
 /**
- * The scheduled grant check (the Doris connectivity check, seed 000): for every enabled
+ * The scheduled grant check (like Apache Doris's S3 storage vault connectivity check): for every enabled
  * grant, a real AssumeRole with the provider's minimum duration and exactly the
  * parameters an issuance sends (ExternalId, SourceIdentity, session tags, ceiling
  * policy), so a missing role, a trust policy without the broker, a wrong external id or

@@ -17,7 +17,7 @@
  *   - globs are compared token by token after normalising wildcard runs;
  *   - a Condition must be identical on both sides: a ceiling Allow with a Condition covers only
  *     request statements repeating it, and a request Condition needs a ceiling Allow with the
- *     same Condition (SECURITY.md invariant 7, even though a Condition alone only narrows); any ceiling Deny that may overlap a requested pair rejects it, whatever its
+ *     same Condition (invariant 7, even though a Condition alone only narrows); any ceiling Deny that may overlap a requested pair rejects it, whatever its
  *     Condition;
  *   - ceiling resources shorter than a full ARN/TRN cover nothing (they still Deny).
  */

@@ -1,7 +1,7 @@
 /**
  * Policy evaluator for dry-run explanations and as the oracle of the property tests.
  *
- * Semantics of REFERENCE.md: a request is allowed only if every policy of the list allows it
+ * Semantics of AWS's policy evaluation logic: a request is allowed only if every policy of the list allows it
  * and none denies it; an explicit Deny anywhere wins. The evaluator has no request context,
  * so it leans to the safe side: an Allow with a Condition is not counted, a Deny with a
  * Condition is; Allow resources use the narrow by-segment reading, Deny resources the broad

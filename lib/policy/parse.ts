@@ -1,6 +1,6 @@
 /**
- * Policy document parser. The request side gets the restricted grammar of SECURITY.md
- * invariant 7 (Allow only; Action, Resource, optional Sid and Condition); the ceiling side
+ * Policy document parser. The request side gets the restricted grammar of
+ * invariant 7 in docs/security.md (Allow only; Action, Resource, optional Sid and Condition); the ceiling side
  * may also Deny. Neither side may use NotAction, NotResource, Principal, NotPrincipal or
  * policy variables: their meaning is a complement or depends on the request, and the
  * containment checker cannot bound either. Every issue is reported, each with its JSON path.

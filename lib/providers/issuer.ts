@@ -7,7 +7,7 @@ import type { Budget } from '../budget.js';
 
 export type ProviderName = 'aws' | 'volcengine';
 
-/** Duration limits documented by each provider (REFERENCE.md). */
+/** Duration limits documented by each provider (AWS STS and Volcengine STS AssumeRole API references). */
 export const PROVIDER_DURATION_LIMITS: Record<ProviderName, { min: number; max: number }> = {
   aws: { min: 900, max: 43_200 },
   volcengine: { min: 900, max: 43_200 },

@@ -1,5 +1,5 @@
 /**
- * Volcengine STS AssumeRole behind the Issuer port (seed 003). The broker signs as an IAM
+ * Volcengine STS AssumeRole behind the Issuer port (Volcengine cross-account temporary authorization). The broker signs as an IAM
  * sub-user (the main account cannot assume roles) with our own HMAC-SHA256 signer.
  *
  * Constraints from outside that shape this module:

@@ -1,5 +1,5 @@
 /**
- * The input limits real STS enforces on AssumeRole (see shared/REFERENCE.md and the STS API
+ * The input limits real STS enforces on AssumeRole (see the AssumeRole page of the AWS STS API
  * reference). Syntax violations are collected into one ValidationError as AWS does; the
  * duration limits that depend on the role are checked later, once the caller is trusted.
  */

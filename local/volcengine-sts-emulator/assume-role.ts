@@ -76,7 +76,8 @@ export function assumeRole(
   }
   if (policy !== undefined && !isJsonObject(policy))
     return fail(400, 'InvalidParameter', 'Policy is not valid JSON.');
-  // The main account cannot assume roles: only IAM sub-users can (seed 003).
+  // The main account cannot assume roles: only IAM sub-users can (Volcengine's cross-account
+  // temporary authorization).
   if (!SUB_USER_TRN.test(caller.principalArn)) {
     return fail(403, 'AccessDenied', 'Only IAM sub-users may assume roles.');
   }

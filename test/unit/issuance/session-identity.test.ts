@@ -5,7 +5,7 @@ import { awsCaller, type Caller, oidcCaller } from '../../../lib/grants/caller.j
 import { roleSessionName, sourceIdentity } from '../../../lib/issuance/session-identity.js';
 import { awsCallerOf, reportingCaller } from '../../support/grants.js';
 
-/** What STS accepts for RoleSessionName and SourceIdentity (REFERENCE.md). */
+/** What STS accepts for RoleSessionName and SourceIdentity (the AWS STS AssumeRole API reference). */
 const STS_NAME = /^[\w+=,.@-]{2,64}$/;
 const ULID = '01JGZ8Q6Y3K4M5N6P7Q8R9S0TV';
 

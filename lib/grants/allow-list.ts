@@ -21,7 +21,8 @@ export interface AllowList {
 export function makeAllowList(file: GrantsFile): AllowList {
   const callersOf = new Map(file.grants.map((g) => [g.id, new Set(g.callers.map(callerRefKey))]));
   const auditors = new Set(file.auditors.map(callerRefKey));
-  const denied = new Set(file.deniedCallers.map(callerRefKey));
+  const denied = new Set(file.deniedCallers.map((ref) => killSwitchKey(callerRefKey(ref))));
+  const isDenied = (caller: Caller) => denied.has(killSwitchKey(caller.key));
 
   const candidates = (selector: GrantSelector) =>
     'grant' in selector
@@ -30,7 +31,7 @@ export function makeAllowList(file: GrantsFile): AllowList {
 
   return {
     authorize(caller, selector) {
-      if (denied.has(caller.key)) return { allowed: false, reason: 'caller_denied' };
+      if (isDenied(caller)) return { allowed: false, reason: 'caller_denied' };
       const named = candidates(selector).filter((g) => callersOf.get(g.id)?.has(caller.key));
       const enabled = named.filter((g) => !g.disabled);
       if (enabled.length === 0) {
@@ -42,7 +43,16 @@ export function makeAllowList(file: GrantsFile): AllowList {
       const [grant] = enabled;
       return grant ? { allowed: true, grant } : { allowed: false, reason: 'no_matching_grant' };
     },
-    isAuditor: (caller) => !denied.has(caller.key) && auditors.has(caller.key),
+    isAuditor: (caller) => !isDenied(caller) && auditors.has(caller.key),
     grants: () => file.grants,
   };
+}
+
+/**
+ * IAM role and user names are unique per account regardless of case, so `Mallory` and
+ * `mallory` name one principal: the kill switch folds AWS keys, or a typo in case would
+ * silently leave the caller in. OIDC subjects are case-sensitive strings and stay as they are.
+ */
+function killSwitchKey(key: string): string {
+  return key.startsWith('aws:') ? key.toLowerCase() : key;
 }

@@ -90,7 +90,7 @@ function checkStatement(
       deny.actions.find((denied) => actionsMayIntersect(action, denied)),
     ),
     resources: statement.resources.map((resource) =>
-      deny.resources.find((denied) => resourcesMayIntersect(resource, denied, dialect)),
+      deny.resources.find((denied) => resourcesMayIntersect(resource, denied)),
     ),
   }));
 

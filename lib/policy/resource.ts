@@ -58,10 +58,12 @@ export function resourceMatchesLoosely(pattern: string, resource: string, dialec
 }
 
 /** Could a Deny on `denied` reach some resource of `requested`? True when unsure. */
-export function resourcesMayIntersect(requested: string, denied: string, dialect: PolicyDialect): boolean {
+export function resourcesMayIntersect(requested: string, denied: string): boolean {
   if (requested === '*' || denied === '*') return true;
-  // Volcengine does not document whether TRNs compare case-sensitively: assume they do not.
-  return globsMayIntersect(requested, denied, { caseInsensitive: dialect === 'volcengine' });
+  // Folding case can only find more overlaps, so it is the safe reading for both dialects:
+  // `arn:AWS:S3:::secret/*` must not slip past a Deny on `arn:aws:s3:::secret/*` because some
+  // service compares a segment case-insensitively (Volcengine documents neither way).
+  return globsMayIntersect(requested, denied, { caseInsensitive: true });
 }
 
 /**

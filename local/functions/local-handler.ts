@@ -12,6 +12,7 @@ export function localHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOptio
   const port = process.env.BROKER_PORT ?? '3000';
   const authenticate = makeLocalAuthenticate({
     allowedHosts: [`127.0.0.1:${port}`, `localhost:${port}`],
+    region: process.env.AWS_REGION ?? 'us-east-1',
     identities: loadDevIdentities(process.env.BROKER_DEV_IDENTITIES_FILE ?? 'local/dev-identities.json'),
     jwt: jwksFile
       ? {

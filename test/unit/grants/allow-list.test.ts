@@ -136,6 +136,17 @@ describe('allow-list (invariant 4)', () => {
     assert.equal(auditor, false);
   });
 
+  it('blocks a denied AWS caller whose entry differs only in case (IAM names are case-insensitive)', () => {
+    // Prepare
+    const input = sampleGrantsInput();
+    input.deniedCallers = [REPORTING_SERVICE.replace('reporting-service', 'Reporting-SERVICE')];
+    const allowList = makeAllowList(sampleGrantsFile(input));
+    // Act
+    const verdict = allowList.authorize(reportingCaller(), { grant: 'reports-reader' });
+    // Assess
+    assert.deepEqual(verdict, { allowed: false, reason: 'caller_denied' });
+  });
+
   it('refuses to guess between two enabled grants of the same role, but honours a named grant', () => {
     // Prepare
     const input = sampleGrantsInput();

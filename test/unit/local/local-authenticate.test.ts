@@ -32,7 +32,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const bearer = (token: string) =>
   ({
-    rawPath: '/v1/credentials',
+    rawPath: '/v1/oidc/credentials',
     rawQueryString: '',
     headers: { host: '127.0.0.1:3000', authorization: `Bearer ${token}` },
     requestContext: { http: { method: 'POST' } },
@@ -44,6 +44,7 @@ const authenticate = () =>
   makeLocalAuthenticate({
     identities: [],
     allowedHosts: ['127.0.0.1:3000'],
+    region: 'us-east-1',
     jwt: { jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE },
   });
 

@@ -200,6 +200,17 @@ describe('checkContainment: segments', () => {
     assert.equal(verdict.contained, false);
   });
 
+  it('refuses an AWS request that reaches a ceiling Deny only by changing the case of its ARN', () => {
+    // Prepare: an ARN segment a service may compare case-insensitively must not dodge the Deny
+    const ceiling = [allow(['s3:*'], ['*']), deny(['s3:*'], ['arn:aws:s3:::secret/*'])];
+    // Act
+    const verdicts = ['arn:aws:S3:::secret/*', 'arn:AWS:s3:::secret/*', 'arn:aws:s3:::SECRET/x'].map(
+      (resource) => verdictOf([allow(['s3:GetObject'], [resource])], ceiling),
+    );
+    // Assess
+    for (const verdict of verdicts) assert.equal(verdict.contained, false);
+  });
+
   it('uses TRN segments for Volcengine and keeps action case strict there', () => {
     // Prepare
     const ceiling = [allow(['tos:Get*'], ['trn:tos:*:2100000001:bucket/*'])];

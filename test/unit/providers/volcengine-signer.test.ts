@@ -10,7 +10,7 @@ import {
   parseXDate,
   signVolcengineRequest,
   type VolcengineRequest,
-} from '../../lib/providers/volcengine-signer.js';
+} from '../../../lib/providers/volcengine-signer.js';
 
 interface OracleInput {
   request: VolcengineRequest;

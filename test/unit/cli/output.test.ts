@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { csvCell, type FormatName, makeFormatter, type Row, tableCell } from '../../cli/output.js';
-import type { AuditRecord } from '../../lib/audit/record.js';
-import { issuanceRecords } from '../support/audit-records.js';
+import { csvCell, type FormatName, makeFormatter, type Row, tableCell } from '../../../cli/output.js';
+import type { AuditRecord } from '../../../lib/audit/record.js';
+import { issuanceRecords } from '../../support/audit-records.js';
 
-const GOLDEN_DIR = 'test/unit/golden';
+const GOLDEN_DIR = 'test/unit/cli/golden';
 
 const hostile: Row = {
   ...issuanceRecords(12)[0],

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { rotateIfDue } from '../../examples/rotation-job/rotate.js';
-import { writeSecretFile } from '../../examples/rotation-job/secret-file.js';
-import type { BrokerCredentialIdentity } from '../../lib/client/provider.js';
+import { rotateIfDue } from '../../../examples/rotation-job/rotate.js';
+import { writeSecretFile } from '../../../examples/rotation-job/secret-file.js';
+import type { BrokerCredentialIdentity } from '../../../lib/client/provider.js';
 
 const SECRET = 'wJalrXUtnFEMI/ROTATIONzzSECRET';
 const NOW = new Date('2025-01-01T00:00:00.000Z');

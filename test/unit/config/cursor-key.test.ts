@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LOCAL_CURSOR_KEY, loadConfig, requireCursorKey } from '../../lib/config/env.js';
+import { LOCAL_CURSOR_KEY, loadConfig, requireCursorKey } from '../../../lib/config/env.js';
 
 const KEY = 'k'.repeat(32);
 

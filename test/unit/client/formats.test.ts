@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { IssuedCredentials } from '../../lib/client/broker-api.js';
-import { credentialProcessJson, envFile, formatCredentials, shellExports } from '../../lib/client/formats.js';
-import { parseRetryAfter, problemFromResponse } from '../../lib/client/problem.js';
+import type { IssuedCredentials } from '../../../lib/client/broker-api.js';
+import {
+  credentialProcessJson,
+  envFile,
+  formatCredentials,
+  shellExports,
+} from '../../../lib/client/formats.js';
+import { parseRetryAfter, problemFromResponse } from '../../../lib/client/problem.js';
 import {
   putRolePolicyCommand,
   revokePolicy,
   revokePolicyName,
   roleNameOf,
-} from '../../lib/client/revoke-policy.js';
+} from '../../../lib/client/revoke-policy.js';
 
 const issued: IssuedCredentials = {
   issuanceId: '01JTESTISSUANCE',

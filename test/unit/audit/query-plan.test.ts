@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { callerKeyOf, planQuery } from '../../lib/audit/query-plan.js';
+import { callerKeyOf, planQuery } from '../../../lib/audit/query-plan.js';
 
 const options = { now: new Date('2025-03-10T12:00:00.000Z'), defaultHours: 24, maxDays: 31 };
 

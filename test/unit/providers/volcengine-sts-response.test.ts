@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BrokerError } from '../../lib/errors.js';
-import { makeVolcengineIssuer } from '../../lib/providers/volcengine-sts.js';
+import { BrokerError } from '../../../lib/errors.js';
+import { makeVolcengineIssuer } from '../../../lib/providers/volcengine-sts.js';
 import {
   interpretAssumeRoleResponse,
   TransientFailure,
-} from '../../lib/providers/volcengine-sts-response.js';
+} from '../../../lib/providers/volcengine-sts-response.js';
 
 const now = new Date('2026-11-25T02:00:00Z');
 const secret = 'sEcReT-value-that-must-not-leak';

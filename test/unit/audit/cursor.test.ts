@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CursorPosition, fingerprint, makeCursorSealer } from '../../lib/audit/cursor.js';
+import { type CursorPosition, fingerprint, makeCursorSealer } from '../../../lib/audit/cursor.js';
 
 const KEY = 'unit-test-cursor-key-0123456789abcdefghij';
 const position: CursorPosition = {

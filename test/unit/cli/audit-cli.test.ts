@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../cli/broker.js';
-import type { CliIo } from '../../cli/command.js';
+import { main } from '../../../cli/broker.js';
+import type { CliIo } from '../../../cli/command.js';
 
 type Reply = { status: number; body: unknown };
 let replies: ((request: IncomingMessage) => Reply)[] = [];

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BrokerClientError } from '../../lib/client/problem.js';
-import { fromCredentialBroker } from '../../lib/client/provider.js';
-import type { RequestSigner } from '../../lib/client/signer.js';
+import { BrokerClientError } from '../../../lib/client/problem.js';
+import { fromCredentialBroker } from '../../../lib/client/provider.js';
+import type { RequestSigner } from '../../../lib/client/signer.js';
 
 const ENDPOINT = 'https://api.example.test';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzCLIENTzzSECRET';

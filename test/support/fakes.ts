@@ -44,6 +44,12 @@ export class FakeAuditStore implements AuditStore {
       this.timeline.push(`audit:${record.decision}:failed`);
       throw dependencyUnavailable('audit', `injected failure on append ${this.appendAttempts}`);
     }
+    // Like the DynamoDB store's attribute_not_exists condition: a record is keyed by
+    // issuanceId and decision, and a second append of the same key is refused, not replaced.
+    if (this.records.some((r) => r.issuanceId === record.issuanceId && r.decision === record.decision)) {
+      this.timeline.push(`audit:${record.decision}:exists`);
+      throw dependencyUnavailable('audit', `PutItem ${record.decision}: record already exists`);
+    }
     this.timeline.push(`audit:${record.decision}`);
     this.records.push(structuredClone(record));
   }

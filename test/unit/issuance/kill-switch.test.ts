@@ -25,11 +25,13 @@ function setup(edit: (input: GrantsFileInput) => void) {
   const allowList = makeAllowList(sampleGrantsFile(input));
   const audit = new FakeAuditStore();
   const aws = new FakeIssuer('aws');
+  let issued = 0;
   const issue = makeIssueCredentials({
     allowList,
     audit,
     issuers: { aws, volcengine: new FakeIssuer('volcengine') },
-    newIssuanceId: () => '01JKILLSWITCH0000000000000',
+    // A new id per request, as in production: the audit store refuses a second record under one id.
+    newIssuanceId: () => `01JKILLSWITCH${String(++issued).padStart(13, '0')}`,
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { type JSONWebKeySet, SignJWT } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { BrokerError } from '../../../lib/errors.js';
 import { makeLocalAuthenticate } from '../../../local/auth/local-authenticate.js';
 import {
@@ -89,6 +89,73 @@ describe('local JWT verification', () => {
     // Act / Assess
     await assert.rejects(authenticate()(bearer(none)), refused);
     await assert.rejects(authenticate()(bearer(confused)), refused);
+  });
+
+  it('refuses a validly signed token of any algorithm but ES256, even with its key in the key set', async () => {
+    // Prepare: an issuer's key set may publish keys of other algorithms; only ES256 may verify.
+    const claims = { sub: 'rotation-job', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE };
+    const algorithms = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES384', 'ES512', 'EdDSA'];
+    const signed = await Promise.all(
+      algorithms.map(async (alg) => {
+        const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true });
+        const key = { ...(await exportJWK(publicKey)), kid: `other-${alg}`, alg, use: 'sig' };
+        const token = await new SignJWT(claims)
+          .setProtectedHeader({ alg, kid: key.kid })
+          .setIssuedAt()
+          .setExpirationTime('10m')
+          .sign(privateKey);
+        return { alg, key, token };
+      }),
+    );
+    const withOtherKeys = makeLocalAuthenticate({
+      identities: [],
+      allowedHosts: ['127.0.0.1:3000'],
+      jwt: {
+        jwks: { keys: [...jwks.keys, ...signed.map((s) => s.key)] },
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+      },
+    });
+    // Act / Assess
+    const accepted = await withOtherKeys(
+      bearer(await signLocalToken(privateKeyFile, { subject: 'rotation-job' })),
+    );
+    assert.equal(accepted.key, `oidc:${LOCAL_ISSUER}#rotation-job`, 'the ES256 key still verifies');
+    for (const { alg, token } of signed) {
+      await assert.rejects(withOtherKeys(bearer(token)), refused, `${alg} must be refused`);
+    }
+  });
+
+  it('refuses an ES256 token of the local issuer that lacks exp, iss, aud or sub', async () => {
+    // Prepare
+    const jwk = JSON.parse(readFileSync(privateKeyFile, 'utf8')) as JWK & { kid: string };
+    const key = await importJWK(jwk, 'ES256');
+    const now = Math.floor(Date.now() / 1000);
+    const complete = {
+      sub: 'rotation-job',
+      iss: LOCAL_ISSUER,
+      aud: LOCAL_AUDIENCE,
+      iat: now,
+      exp: now + 600,
+    };
+    const sign = (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'ES256', kid: jwk.kid }).sign(key);
+    const without = (claim: keyof typeof complete) => {
+      const { [claim]: _dropped, ...rest } = complete;
+      return rest;
+    };
+    // Act / Assess
+    assert.equal(
+      (await authenticate()(bearer(await sign(complete)))).key,
+      `oidc:${LOCAL_ISSUER}#rotation-job`,
+    );
+    for (const claim of ['exp', 'iss', 'aud', 'sub'] as const) {
+      await assert.rejects(
+        authenticate()(bearer(await sign(without(claim)))),
+        refused,
+        `no ${claim} must be refused`,
+      );
+    }
   });
 
   it('refuses a token whose signature was altered', async () => {

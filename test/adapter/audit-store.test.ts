@@ -1,0 +1,141 @@
+/**
+ * Append-only audit (invariant 9), as one contract run against the real DynamoDB store
+ * (dynalite on a free port, the table from config/audit-table.json) and against the fake
+ * the use-case tests rely on: a record is added once and can never be replaced, so the
+ * fake must refuse what the real store refuses, or the use-case tests prove nothing.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type AuditStore, fromItem, makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
+import type { AuditRecord } from '../../lib/audit/record.js';
+import { BrokerError } from '../../lib/errors.js';
+import {
+  auditTableInput,
+  ensureTable,
+  type LocalDynamo,
+  localDynamoClient,
+  startDynalite,
+} from '../../local/dynamodb.js';
+import { ampleBudget } from '../support/budget.js';
+import { FakeAuditStore } from '../support/fakes.js';
+
+const TABLE = 'audit-store-test';
+
+const intent = (issuanceId: string, overrides: Partial<AuditRecord> = {}): AuditRecord => ({
+  issuanceId,
+  decision: 'INTENT',
+  at: '2025-03-10T00:00:00.000Z',
+  callerKey: 'aws:111111111111:role/reporting-service',
+  callerPrincipal: 'arn:aws:sts::111111111111:assumed-role/reporting-service/w1',
+  callerKind: 'aws',
+  grantId: 'reports-reader',
+  roleArn: 'arn:aws:iam::222222222222:role/reports-read',
+  durationSeconds: 900,
+  ...overrides,
+});
+
+interface Subject {
+  store: AuditStore;
+  /** What the store holds under (issuanceId, decision), or undefined. */
+  read(issuanceId: string, decision: AuditRecord['decision']): Promise<Partial<AuditRecord> | undefined>;
+}
+
+async function refusal(promise: Promise<unknown>): Promise<BrokerError> {
+  const error = await promise.then(
+    () => assert.fail('expected the append to be refused'),
+    (caught: unknown) => caught,
+  );
+  assert.ok(error instanceof BrokerError, `expected a BrokerError, got ${String(error)}`);
+  return error;
+}
+
+function appendOnlyContract(name: string, subject: () => Subject) {
+  describe(`append-only audit store: ${name}`, () => {
+    it('refuses to append the same record twice, with a 503, and keeps the first', async () => {
+      // Prepare
+      const { store, read } = subject();
+      const record = intent(`${name}-SAME-0001`);
+      await store.append(record, ampleBudget());
+      // Act
+      const error = await refusal(store.append(record, ampleBudget()));
+      // Assess
+      assert.equal(error.status, 503);
+      assert.equal(error.code, 'dependency_unavailable');
+      assert.match(error.internalReason ?? '', /already exists/);
+      assert.equal((await read(record.issuanceId, 'INTENT'))?.durationSeconds, 900);
+    });
+
+    it('never replaces a committed record with an altered one under the same key', async () => {
+      // Prepare
+      const { store, read } = subject();
+      const original = intent(`${name}-EDIT-0001`);
+      await store.append(original, ampleBudget());
+      // Act: an attempt to rewrite history (another role, a longer session)
+      const forged = intent(original.issuanceId, {
+        roleArn: 'arn:aws:iam::222222222222:role/admin',
+        durationSeconds: 43_200,
+      });
+      const error = await refusal(store.append(forged, ampleBudget()));
+      // Assess
+      assert.equal(error.status, 503);
+      const kept = await read(original.issuanceId, 'INTENT');
+      assert.equal(kept?.roleArn, original.roleArn);
+      assert.equal(kept?.durationSeconds, 900);
+    });
+
+    it('adds the outcome of an issuance beside its intent (one record per decision)', async () => {
+      // Prepare
+      const { store, read } = subject();
+      const id = `${name}-PAIR-0001`;
+      await store.append(intent(id), ampleBudget());
+      // Act
+      await store.append(
+        intent(id, { decision: 'ISSUED', accessKeyId: 'ASIAAPPENDONLY000001' }),
+        ampleBudget(),
+      );
+      // Assess
+      assert.equal((await read(id, 'INTENT'))?.decision, 'INTENT');
+      assert.equal((await read(id, 'ISSUED'))?.accessKeyId, 'ASIAAPPENDONLY000001');
+    });
+  });
+}
+
+let dynamo: LocalDynamo | undefined;
+let dynamoSubject: Subject | undefined;
+
+before(async () => {
+  dynamo = await startDynalite({ port: 0 });
+  const client = localDynamoClient(dynamo.url, { accessKeyId: 'AKIATEST', secretAccessKey: 'test-secret' });
+  await ensureTable(client, auditTableInput(TABLE));
+  dynamoSubject = {
+    store: makeDynamoAuditStore({ client, tableName: TABLE, timeoutMs: 5_000 }),
+    read: async (issuanceId, decision) => {
+      const { Item } = await client.send(
+        new GetItemCommand({
+          TableName: TABLE,
+          Key: { issuanceId: { S: issuanceId }, record: { S: decision } },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? fromItem(Item) : undefined;
+    },
+  };
+});
+after(async () => {
+  await dynamo?.stop();
+});
+
+appendOnlyContract('DynamoDB store on dynalite', () => {
+  if (!dynamoSubject) throw new Error('dynalite did not start');
+  return dynamoSubject;
+});
+
+appendOnlyContract('FakeAuditStore', () => {
+  const fake = new FakeAuditStore();
+  return {
+    store: fake,
+    read: async (issuanceId, decision) =>
+      fake.records.find((r) => r.issuanceId === issuanceId && r.decision === decision),
+  };
+});

@@ -40,12 +40,12 @@ const bearer = (token: string) =>
     isBase64Encoded: false,
   }) as unknown as APIGatewayProxyEventV2;
 
-const authenticate = () =>
+const authenticate = (keySet: JSONWebKeySet = jwks) =>
   makeLocalAuthenticate({
     identities: [],
     allowedHosts: ['127.0.0.1:3000'],
     region: 'us-east-1',
-    jwt: { jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE },
+    jwt: { jwks: keySet, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE },
   });
 
 const refused = (error: unknown) => error instanceof BrokerError && error.status === 401;
@@ -107,15 +107,7 @@ describe('local JWT verification', () => {
         return { alg, key, token };
       }),
     );
-    const withOtherKeys = makeLocalAuthenticate({
-      identities: [],
-      allowedHosts: ['127.0.0.1:3000'],
-      jwt: {
-        jwks: { keys: [...jwks.keys, ...signed.map((s) => s.key)] },
-        issuer: LOCAL_ISSUER,
-        audience: LOCAL_AUDIENCE,
-      },
-    });
+    const withOtherKeys = authenticate({ keys: [...jwks.keys, ...signed.map((s) => s.key)] });
     // Act / Assess
     const accepted = await withOtherKeys(
       bearer(await signLocalToken(privateKeyFile, { subject: 'rotation-job' })),

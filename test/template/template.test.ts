@@ -248,6 +248,17 @@ describe('packaged prod template: tables, routes, functions', () => {
     }
   });
 
+  it('runs every function on nodejs24.x, arm64', () => {
+    // Act
+    const functions = functionsOf(template);
+    // Assess
+    assert.ok(functions.length > 0);
+    for (const { name, properties } of functions) {
+      assert.equal(properties.Runtime, 'nodejs24.x', name);
+      assert.deepEqual(properties.Architectures, ['arm64'], name);
+    }
+  });
+
   it('sets a retention on every log group and a reserved concurrency cap on issueCredentials', () => {
     // Act
     const groups = byType('AWS::Logs::LogGroup');

@@ -18,7 +18,7 @@ export {
   patternCovers,
 } from './glob.js';
 export { globsMayIntersect } from './glob-intersect.js';
-export { AWS_MAX_POLICY_SIZE, parsePolicyDocument, parsePolicyText } from './parse.js';
+export { AWS_MAX_POLICY_SIZE, POLICY_LIMITS, parsePolicyDocument, parsePolicyText } from './parse.js';
 export {
   type Coverage,
   RESOURCE_SHAPES,

@@ -19,6 +19,19 @@ import type { ParseResult, PolicyDialect, PolicyIssue, PolicySide, Statement } f
 /** STS rejects a larger inline policy (before its own, opaque, packed-size limit). */
 export const AWS_MAX_POLICY_SIZE = 2048;
 
+/**
+ * Bounds on the work one policy may cost (each request policy is parsed and checked before
+ * anything is rate-limited or recorded). Volcengine documents no inline-policy size, so it
+ * gets AWS's 2048 characters. The size is checked before anything else, so an oversized
+ * document costs one JSON.stringify; the counts bound containment, which is a product of
+ * actions × resources per statement × ceiling statements.
+ */
+export const POLICY_LIMITS = {
+  maxSize: { aws: AWS_MAX_POLICY_SIZE, volcengine: 2048 } satisfies Record<PolicyDialect, number>,
+  maxStatements: 20,
+  maxItemsPerList: 100,
+} as const;
+
 const DOCUMENT_KEYS = new Set(['Version', 'Statement']);
 const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Action', 'Resource', 'Condition']);
 const FORBIDDEN_STATEMENT_KEYS = new Map([
@@ -40,6 +53,14 @@ export function parsePolicyText(text: string, dialect: PolicyDialect, side: Poli
 export function parsePolicyDocument(value: unknown, dialect: PolicyDialect, side: PolicySide): ParseResult {
   if (!isJsonObject(value))
     return { ok: false, issues: [{ path: '$', reason: 'a policy is a JSON object' }] };
+  const minified = minify(value);
+  if (minified === undefined) return refuse('the policy cannot be serialised as JSON');
+  const maxSize = POLICY_LIMITS.maxSize[dialect];
+  if (minified.length > maxSize) {
+    return refuse(
+      `the minified policy is ${minified.length} characters; ${PROVIDER_NAMES[dialect]} accepts at most ${maxSize}`,
+    );
+  }
   const issues: PolicyIssue[] = [];
   for (const key of Object.keys(value)) {
     if (!DOCUMENT_KEYS.has(key))
@@ -52,31 +73,25 @@ export function parsePolicyDocument(value: unknown, dialect: PolicyDialect, side
     else issues.push({ path: '$.Version', reason });
   }
   const statements = parseStatements(value.Statement, dialect, side, issues);
-
-  const minified = minify(value, issues);
-  const size = minified.length;
-  if (dialect === 'aws' && size > AWS_MAX_POLICY_SIZE) {
-    issues.push({
-      path: '$',
-      reason: `the minified policy is ${size} characters; AWS accepts at most ${AWS_MAX_POLICY_SIZE}`,
-    });
-  }
   if (issues.length > 0) return { ok: false, issues };
   return {
     ok: true,
     policy: version === undefined ? { statements } : { version, statements },
     minified,
-    size,
+    size: minified.length,
   };
 }
 
+const PROVIDER_NAMES: Record<PolicyDialect, string> = { aws: 'AWS', volcengine: 'the broker (Volcengine)' };
+
+const refuse = (reason: string): ParseResult => ({ ok: false, issues: [{ path: '$', reason }] });
+
 /** JSON.stringify keeps key order, so the size is that of the document as written, minified. */
-function minify(value: Record<string, unknown>, issues: PolicyIssue[]): string {
+function minify(value: Record<string, unknown>): string | undefined {
   try {
     return JSON.stringify(value);
   } catch {
-    issues.push({ path: '$', reason: 'the policy cannot be serialised as JSON' });
-    return '';
+    return undefined;
   }
 }
 
@@ -93,6 +108,13 @@ function parseStatements(
   if (isJsonObject(value)) return compact([parseStatement(value, '$.Statement', dialect, side, issues)]);
   if (!Array.isArray(value) || value.length === 0) {
     issues.push({ path: '$.Statement', reason: 'Statement is an object or a non-empty array of objects' });
+    return [];
+  }
+  if (value.length > POLICY_LIMITS.maxStatements) {
+    issues.push({
+      path: '$.Statement',
+      reason: `a policy holds at most ${POLICY_LIMITS.maxStatements} statements (it has ${value.length})`,
+    });
     return [];
   }
   return compact(
@@ -165,6 +187,13 @@ function parseStringList(
   const items = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(items) || items.length === 0) {
     issues.push({ path, reason: `${label} is a string or a non-empty array of strings` });
+    return [];
+  }
+  if (items.length > POLICY_LIMITS.maxItemsPerList) {
+    issues.push({
+      path,
+      reason: `${label} lists at most ${POLICY_LIMITS.maxItemsPerList} items (it has ${items.length})`,
+    });
     return [];
   }
   const strings: string[] = [];

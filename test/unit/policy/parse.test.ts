@@ -161,27 +161,57 @@ describe('parsePolicyDocument', () => {
     assertIssue(issues, '$.Statement[2].Sid', /letters and digits/);
   });
 
-  it('reports the minified size and rejects more than 2048 characters for AWS only', () => {
-    // Prepare
+  it('rejects more than 2048 minified characters for both providers, before reading any statement', () => {
+    // Prepare: the statements are invalid too, yet only the size is reported (nothing else was parsed)
     const resources = Array.from({ length: 60 }, (_, index) => `arn:aws:s3:::bucket-${index}/some/prefix/*`);
-    const document = { Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: resources } };
+    const document = { Statement: { Effect: 'Nope', Action: 's3:GetObject', Resource: resources } };
     const size = JSON.stringify(document).length;
+    const trns = resources.map((r) => r.replace('arn:aws:s3:::', 'trn:tos:::'));
+    const volcengineDocument = { Statement: { ...document.Statement, Resource: trns } };
     // Act
-    const issues = issuesOf(document);
-    const volcengine = parsePolicyDocument(
-      {
-        Statement: {
-          ...document.Statement,
-          Resource: resources.map((r) => r.replace('arn:aws:s3:::', 'trn:tos:::')),
-        },
-      },
-      'volcengine',
-      'request',
-    );
+    const aws = issuesOf(document);
+    const volcengine = parsePolicyDocument(volcengineDocument, 'volcengine', 'request');
     // Assess
     assert.ok(size > 2048);
-    assertIssue(issues, '$', new RegExp(`minified policy is ${size} characters; AWS accepts at most 2048`));
-    assert.ok(volcengine.ok);
+    assert.equal(aws.length, 1);
+    assertIssue(aws, '$', new RegExp(`minified policy is ${size} characters; AWS accepts at most 2048`));
+    assert.ok(!volcengine.ok);
+    assert.equal(volcengine.issues.length, 1);
+    assert.match(volcengine.issues[0]?.reason ?? '', /accepts at most 2048/);
+  });
+
+  it('accepts a policy of exactly 2048 minified characters and refuses 2049', () => {
+    // Prepare: pad a resource so the minified document has an exact size
+    const sized = (length: number) => {
+      const base = { Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/' } };
+      const padding = 'x'.repeat(length - JSON.stringify(base).length);
+      return { Statement: { ...base.Statement, Resource: `arn:aws:s3:::b/${padding}` } };
+    };
+    // Act
+    const atLimit = parsePolicyDocument(sized(2048), 'aws', 'request');
+    const overLimit = parsePolicyDocument(sized(2049), 'aws', 'request');
+    // Assess
+    assert.ok(atLimit.ok);
+    assert.equal(atLimit.size, 2048);
+    assert.ok(!overLimit.ok);
+  });
+
+  it('caps statements per policy and items per Action or Resource list', () => {
+    // Prepare
+    const statement = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/k' };
+    const manyStatements = { Statement: Array.from({ length: 21 }, () => statement) };
+    const twentyStatements = { Statement: Array.from({ length: 20 }, () => statement) };
+    const manyActions = { Statement: { ...statement, Action: Array.from({ length: 101 }, () => 's3:A') } };
+    const manyResources = {
+      Statement: { ...statement, Resource: Array.from({ length: 101 }, () => 'a:b:c:d:e:f') },
+    };
+    const hundredActions = { Statement: { ...statement, Action: Array.from({ length: 100 }, () => 's3:A') } };
+    // Act / Assess
+    assertIssue(issuesOf(manyStatements), '$.Statement', /at most 20 statements \(it has 21\)/);
+    assertIssue(issuesOf(manyActions), '$.Statement.Action', /at most 100 items \(it has 101\)/);
+    assertIssue(issuesOf(manyResources), '$.Statement.Resource', /at most 100 items \(it has 101\)/);
+    assert.ok(parsePolicyDocument(twentyStatements, 'aws', 'request').ok);
+    assert.ok(parsePolicyDocument(hundredActions, 'aws', 'request').ok);
   });
 
   it('rejects a document that is not an object', () => {

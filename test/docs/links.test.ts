@@ -8,25 +8,23 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { anchorsOf, citedTitlesOf, linksOf } from './markdown.js';
+import { anchorsOf, citedTitlesOf, fenceAfterHeading, linksOf } from './markdown.js';
 
-/** Generated, installed or local state: not the project's own text. */
+/** Generated, installed or local state (git's own, and every folder .gitignore names): not the project's text. */
 const SKIPPED_DIRS = new Set([
   '.git',
-  'node_modules',
-  '.serverless',
-  '.esbuild',
-  '.local',
-  'dist',
-  'coverage',
-  '.test-tmp',
+  ...readFileSync('.gitignore', 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^[\w.-]+\/$/.test(line))
+    .map((line) => line.slice(0, -1)),
 ]);
+const skipped = (name: string) => SKIPPED_DIRS.has(name) || name.startsWith('.esbuild');
 
 function repositoryFiles(dir = '.'): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = normalize(join(dir, entry.name));
-    if (entry.isDirectory())
-      return SKIPPED_DIRS.has(entry.name) || entry.name.startsWith('.esbuild') ? [] : repositoryFiles(path);
+    if (entry.isDirectory()) return skipped(entry.name) ? [] : repositoryFiles(path);
     return entry.isFile() ? [path] : [];
   });
 }
@@ -107,6 +105,19 @@ describe('docs: coverage of what users run', () => {
       scripts.filter((name) => !mentioned(name)),
       [],
       'each script needs a line in README.md (Commands) or docs/',
+    );
+  });
+
+  it('names every top-level folder in the Layout of README.md', () => {
+    const layout = fenceAfterHeading(read('README.md'), 'Layout');
+    const named = new Set(layout.split('\n').map((line) => line.split(/\s/)[0]));
+    const folders = readdirSync('.', { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !skipped(entry.name))
+      .map((entry) => `${entry.name}/`);
+    assert.deepEqual(
+      folders.filter((folder) => !named.has(folder)),
+      [],
+      'each top-level folder needs a line in the Layout section of README.md',
     );
   });
 

@@ -83,3 +83,13 @@ export function citedTitlesOf(source: string, resolve: (href: string) => string)
   });
   return cited;
 }
+
+/** The content of the first fenced code block after the heading with this text ('' if none). */
+export function fenceAfterHeading(source: string, heading: string): string {
+  const tokens = markdown.parse(source, {});
+  const start = tokens.findIndex(
+    (token, index) => token.type === 'heading_open' && tokens[index + 1]?.content === heading,
+  );
+  if (start === -1) return '';
+  return tokens.slice(start).find((token) => token.type === 'fence')?.content ?? '';
+}

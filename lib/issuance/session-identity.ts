@@ -3,6 +3,7 @@
  * from the request (invariant 5), so CloudTrail in the target account shows who holds
  * each session. Both must be 2-64 characters of [\w+=,.@-].
  */
+import { createHash } from 'node:crypto';
 import type { Caller } from '../grants/caller.js';
 
 const MAX = 64;
@@ -23,11 +24,20 @@ export function roleSessionName(caller: Caller, issuanceId: string): string {
   return fit(sanitize(caller.name).slice(0, MAX - suffix.length) + suffix);
 }
 
+/** Characters of the caller digest: base64url is inside STS's alphabet ([\w-] ⊂ [\w+=,.@-]). */
+const DIGEST_LENGTH = 12;
+
 /**
  * SourceIdentity persists through role chaining and cannot be changed by the session
- * holder, so it names the caller itself (role or user name, or the OIDC subject).
+ * holder, and `broker revoke` denies sessions by it, so two callers must never share one.
+ * A readable name alone cannot promise that: AWS role `oidc.svc` and OIDC subject `svc`,
+ * or one role name in two accounts, would meet, and cutting at 64 characters merges more.
+ * So it is the readable name (role or user name, or `oidc.` + subject) cut to fit, a `.`,
+ * then 12 base64url characters (72 bits) of SHA-256 over the caller's matching key, which
+ * names account, principal type, issuer and subject exactly.
  */
 export function sourceIdentity(caller: Caller): string {
-  const base = caller.kind === 'aws' ? caller.name : `oidc.${caller.subject}`;
-  return fit(sanitize(base));
+  const readable = sanitize(caller.kind === 'aws' ? caller.name : `oidc.${caller.subject}`);
+  const digest = createHash('sha256').update(caller.key, 'utf8').digest('base64url').slice(0, DIGEST_LENGTH);
+  return `${readable.slice(0, MAX - DIGEST_LENGTH - 1)}.${digest}`;
 }

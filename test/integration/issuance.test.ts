@@ -63,7 +63,7 @@ describe('POST /v1/credentials', () => {
       body.assumedRoleArn,
       /^arn:aws:sts::222222222222:assumed-role\/reports-read\/reporting-service\./,
     );
-    assert.equal(body.sourceIdentity, 'reporting-service');
+    assert.match(body.sourceIdentity, /^reporting-service\.[\w-]{12}$/);
     assert.equal(body.durationSeconds, 900);
     assert.match(body.credentials.accessKeyId, /^ASIA/);
     const expiresIn = Date.parse(body.credentials.expiration) - Date.now();

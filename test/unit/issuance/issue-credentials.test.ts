@@ -11,6 +11,7 @@ import {
   type RequestFacts,
 } from '../../../lib/issuance/issue-credentials.js';
 import type { DryRunResponse, IssuedResponse } from '../../../lib/issuance/responses.js';
+import { sourceIdentity } from '../../../lib/issuance/session-identity.js';
 import { mapStsError } from '../../../lib/providers/aws-sts.js';
 import type { Issuers } from '../../../lib/providers/issuer.js';
 import { ampleBudget } from '../../support/budget.js';
@@ -120,7 +121,7 @@ describe('issueCredentials: the happy path', () => {
     assert.ok(call);
     assert.equal(call.roleArn, REPORTS_ROLE);
     assert.equal(call.externalId, 'reports-7f3a');
-    assert.equal(call.sourceIdentity, 'reporting-service');
+    assert.equal(call.sourceIdentity, sourceIdentity(reportingCaller()));
     assert.equal(call.roleSessionName, `reporting-service.${ISSUANCE_ID.slice(-10)}`);
     assert.deepEqual(call.sessionTags, { team: 'reporting', caller: 'reporting-service' });
     assert.equal(call.durationSeconds, 900);
@@ -152,7 +153,7 @@ describe('issueCredentials: the happy path', () => {
       durationSeconds: 1800,
       durationBound: 'grant_maximum',
       roleSessionName: `reporting-service.${ISSUANCE_ID.slice(-10)}`,
-      sourceIdentity: 'reporting-service',
+      sourceIdentity: sourceIdentity(reportingCaller()),
       requestId: 'req-0001',
       sourceIp: '198.51.100.7',
       userAgent: 'test-client/1.0',
@@ -210,7 +211,8 @@ describe('issueCredentials: the happy path', () => {
     // Act
     await run({ grant: 'doris-vault-rotation' }, oidcRotationCaller());
     // Assess
-    assert.equal(aws.calls[0]?.sourceIdentity, 'oidc.rotation-job');
+    assert.equal(aws.calls[0]?.sourceIdentity, sourceIdentity(oidcRotationCaller()));
+    assert.match(aws.calls[0]?.sourceIdentity ?? '', /^oidc\.rotation-job\.[\w-]{12}$/);
     assert.equal(audit.only('ISSUED').callerKind, 'oidc');
   });
 });
@@ -433,7 +435,7 @@ describe('issueCredentials: dry run', () => {
     assert.equal(outcome.durationSeconds, 1800);
     assert.deepEqual(outcome.durationRange, { min: 900, max: 3600, maxSetBy: 'grant_maximum' });
     assert.equal(outcome.sessionPolicy.source, 'ceiling');
-    assert.equal(outcome.sourceIdentity, 'reporting-service');
+    assert.equal(outcome.sourceIdentity, sourceIdentity(reportingCaller()));
     assert.ok(!('credentials' in outcome));
   });
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { awsCaller, type Caller, oidcCaller } from '../../../lib/grants/caller.js';
@@ -8,6 +9,10 @@ import { awsCallerOf, reportingCaller } from '../../support/grants.js';
 /** What STS accepts for RoleSessionName and SourceIdentity (the AWS STS AssumeRole API reference). */
 const STS_NAME = /^[\w+=,.@-]{2,64}$/;
 const ULID = '01JGZ8Q6Y3K4M5N6P7Q8R9S0TV';
+
+/** The documented form: readable name, `.`, the first 12 base64url characters of SHA-256(caller key). */
+const digestOf = (callerKey: string) =>
+  createHash('sha256').update(callerKey).digest('base64url').slice(0, 12);
 
 describe('roleSessionName and sourceIdentity (invariant 5)', () => {
   it('names the session after the role of the caller plus the issuance id tail', () => {
@@ -27,7 +32,8 @@ describe('roleSessionName and sourceIdentity (invariant 5)', () => {
     const identity = sourceIdentity(caller);
     const session = roleSessionName(caller, ULID);
     // Assess
-    assert.equal(identity, 'reporting-service');
+    assert.equal(identity, `reporting-service.${digestOf('aws:111111111111:role/reporting-service')}`);
+    assert.doesNotMatch(identity, /admin-user/);
     assert.doesNotMatch(session, /admin-user/);
   });
 
@@ -37,7 +43,7 @@ describe('roleSessionName and sourceIdentity (invariant 5)', () => {
     // Act
     const identity = sourceIdentity(caller);
     // Assess
-    assert.equal(identity, 'alice');
+    assert.equal(identity, `alice.${digestOf('aws:111111111111:user/alice')}`);
   });
 
   it('prefixes an OIDC subject and replaces characters STS refuses', () => {
@@ -47,18 +53,22 @@ describe('roleSessionName and sourceIdentity (invariant 5)', () => {
     const identity = sourceIdentity(caller);
     const session = roleSessionName(caller, ULID);
     // Assess
-    assert.equal(identity, 'oidc.repo-acme-app-ref-refs-heads-main');
+    assert.equal(
+      identity,
+      `oidc.repo-acme-app-ref-refs-heads-main.${digestOf('oidc:https://issuer.example.com#repo:acme/app:ref:refs/heads/main')}`,
+    );
     assert.match(session, STS_NAME);
     assert.ok(session.endsWith(`.${ULID.slice(-10)}`));
   });
 
-  it('pads a one-character name to the two-character minimum', () => {
+  it('keeps a one-character name readable and still long enough for STS', () => {
     // Prepare
     const caller = awsCallerOf('arn:aws:iam::111111111111:role/a');
     // Act
     const identity = sourceIdentity(caller);
     // Assess
-    assert.equal(identity, 'a-');
+    assert.equal(identity, `a.${digestOf('aws:111111111111:role/a')}`);
+    assert.match(identity, STS_NAME);
   });
 
   it('cuts a 64-character role name and keeps the unique issuance suffix', () => {
@@ -70,7 +80,10 @@ describe('roleSessionName and sourceIdentity (invariant 5)', () => {
     // Assess
     assert.equal(session.length, 64);
     assert.ok(session.endsWith(`.${ULID.slice(-10)}`));
-    assert.equal(sourceIdentity(caller), longName);
+    assert.equal(
+      sourceIdentity(caller),
+      `${'r'.repeat(51)}.${digestOf(`aws:111111111111:role/${longName}`)}`,
+    );
   });
 
   it('never lets a source identity start with "aws:"', () => {
@@ -117,10 +130,56 @@ describe('session names are always valid for STS (property)', () => {
         // Assess
         assert.match(identity, STS_NAME);
         assert.match(name, STS_NAME);
-        // Derived from the role, never the session name: padded or equal to the role.
-        assert.ok(identity === role || identity === `${role}-`);
+        // Derived from the role, never the session name: the role (cut to fit) and its digest.
+        assert.equal(identity, `${role.slice(0, 51)}.${digestOf(`aws:111111111111:role/${role}`)}`);
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('two distinct callers never share a SourceIdentity (property)', () => {
+  const iamName = fc.stringMatching(/^[\w+=,.@-]{1,64}$/);
+  const account = fc.stringMatching(/^\d{12}$/);
+  const awsPrincipal = fc
+    .tuple(account, fc.constantFrom('role', 'user'), iamName)
+    .map(([id, type, name]) => awsCallerOf(`arn:aws:iam::${id}:${type}/${name}`));
+  const oidcPrincipal = fc
+    .tuple(
+      fc.constantFrom('https://token.actions.githubusercontent.com', 'https://issuer.example.com'),
+      fc.string({ minLength: 1, maxLength: 120 }),
+    )
+    .map(([issuer, subject]) => oidcCaller(issuer, subject));
+  const anyCaller = fc.oneof(awsPrincipal, oidcPrincipal);
+
+  it('for arbitrary AWS and OIDC callers, names cut at 64 characters included', () => {
+    fc.assert(
+      fc.property(anyCaller, anyCaller, (first, second) => {
+        fc.pre(first.key !== second.key);
+        assert.notEqual(sourceIdentity(first), sourceIdentity(second));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('for the collisions a readable name alone would make', () => {
+    // Prepare: same name in two accounts, a role and a user of one name, a role named like an
+    // OIDC identity, and two long names equal in their first 64 characters.
+    const long = 'x'.repeat(64);
+    const pairs: [Caller, Caller][] = [
+      [awsCallerOf('arn:aws:iam::111111111111:role/svc'), awsCallerOf('arn:aws:iam::222222222222:role/svc')],
+      [awsCallerOf('arn:aws:iam::111111111111:role/svc'), awsCallerOf('arn:aws:iam::111111111111:user/svc')],
+      [
+        awsCallerOf('arn:aws:iam::111111111111:role/oidc.svc'),
+        oidcCaller('https://issuer.example.com', 'svc'),
+      ],
+      [
+        oidcCaller('https://issuer.example.com', `${long}a`),
+        oidcCaller('https://issuer.example.com', `${long}b`),
+      ],
+      [oidcCaller('https://a.example.com', 'svc'), oidcCaller('https://b.example.com', 'svc')],
+    ];
+    // Act / Assess
+    for (const [first, second] of pairs) assert.notEqual(sourceIdentity(first), sourceIdentity(second));
   });
 });

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import type { SigningIdentity } from '../lib/http/sigv4-verifier.js';
+import type { SigningIdentity } from './auth/sigv4-verifier.js';
 
 const devIdentitySchema = z.strictObject({
   // AWS ARNs for SigV4 callers, Volcengine TRNs for the Volcengine emulator.

@@ -14,7 +14,7 @@ import { unauthenticated } from '../../lib/errors.js';
 import { awsCaller, type Caller, oidcCaller } from '../../lib/grants/caller.js';
 import { rawBody } from '../../lib/http/body.js';
 import type { Authenticate, HttpEvent } from '../../lib/http/handler.js';
-import { type SigningIdentity, verifySigV4 } from '../../lib/http/sigv4-verifier.js';
+import { type SigningIdentity, verifySigV4 } from './sigv4-verifier.js';
 
 export interface LocalAuthOptions {
   identities: SigningIdentity[];

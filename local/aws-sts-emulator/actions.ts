@@ -2,7 +2,7 @@
  * The two STS actions the broker uses. Inputs are already authenticated; each returns the
  * `<{Action}Result>` element tree or throws an StsError.
  */
-import type { SigningIdentity } from '../../lib/http/sigv4-verifier.js';
+import type { SigningIdentity } from '../auth/sigv4-verifier.js';
 import { accessDenied } from './errors.js';
 import { checkDuration, DEFAULT_DURATION_SECONDS, packedPolicyPercent, parseAssumeRole } from './limits.js';
 import { accountOf, isRoleSession, trusts, userIdOf } from './principals.js';

@@ -3,7 +3,7 @@
  * is SignatureDoesNotMatch, an unknown key InvalidClientTokenId, an expired session token
  * ExpiredTokenException.
  */
-import { type SignedRequest, type SigningIdentity, verifySigV4 } from '../../lib/http/sigv4-verifier.js';
+import { type SignedRequest, type SigningIdentity, verifySigV4 } from '../auth/sigv4-verifier.js';
 import { expiredToken, invalidClientTokenId, StsError, signatureDoesNotMatch } from './errors.js';
 import type { IssuedSession, SessionStore } from './sessions.js';
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SigningIdentity } from '../../lib/http/sigv4-verifier.js';
+import type { SigningIdentity } from '../auth/sigv4-verifier.js';
 import { assumeRole, getCallerIdentity } from './actions.js';
 import { authenticate } from './auth.js';
 import { CONTROL_PREFIX, handleControl } from './control.js';

@@ -3,7 +3,7 @@
  * chained AssumeRole) until they expire, exactly like STS session credentials.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { SigningIdentity } from '../../lib/http/sigv4-verifier.js';
+import type { SigningIdentity } from '../auth/sigv4-verifier.js';
 import { assumedRoleArn, roleId } from './principals.js';
 
 export interface IssuedSession extends SigningIdentity {

@@ -1,4 +1,4 @@
-import type { SigningIdentity } from '../../lib/http/sigv4-verifier.js';
+import type { SigningIdentity } from '../auth/sigv4-verifier.js';
 import type { StsFault } from './faults.js';
 
 export interface EmulatedRole {

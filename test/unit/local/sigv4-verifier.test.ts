@@ -5,7 +5,7 @@ import { buildQueryString } from '@smithy/core/protocols';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
-import { type SignedRequest, type SigningIdentity, verifySigV4 } from '../../../lib/http/sigv4-verifier.js';
+import { type SignedRequest, type SigningIdentity, verifySigV4 } from '../../../local/auth/sigv4-verifier.js';
 
 type Query = Record<string, string | string[] | null>;
 

@@ -4,7 +4,7 @@
  * Used by the local AWS STS emulator (service `sts`) and by the broker's local-stage
  * authentication (service `execute-api`), where it stands in for API Gateway's IAM auth.
  * The canonical request is rebuilt here with node:crypto and mirrors @smithy/signature-v4
- * (the signer of every AWS SDK v3 client); test/unit/sigv4-verifier.test.ts checks it
+ * (the signer of every AWS SDK v3 client); test/unit/local/sigv4-verifier.test.ts checks it
  * against that library as an oracle.
  *
  * Unlike a signer, the verifier never trusts the client's claim about the payload: the

@@ -1,6 +1,6 @@
 /**
- * Policy engine: parse inline session policies with a restricted grammar, prove a requested
- * policy is contained in a grant's ceiling, and evaluate policies for dry runs.
+ * Policy engine: parse inline session policies with a restricted grammar and prove a requested
+ * policy is contained in a grant's ceiling.
  *
  * Our own code because no published library is both usable and sound here (the IAM
  * simulators on npm are AGPL or unsound on wildcards). Sound means: "contained" is only
@@ -9,7 +9,6 @@
  */
 export { actionCovers, actionMatches, actionsMayIntersect } from './action.js';
 export { checkContainment, deepEqual } from './containment.js';
-export { evaluate } from './evaluate.js';
 export {
   foldAsciiCase,
   type GlobOptions,

@@ -8,7 +8,7 @@
  * AWS documents that a `*` ending a segment "can expand to match beyond the colon
  * boundaries", without saying how far. So two readings are possible and the checker must be
  * sound under both, applied consistently to request and ceiling:
- *   - by segment: each segment matched on its own (what `evaluate` uses for Allow);
+ *   - by segment: each segment matched on its own (what the property tests' evaluator uses for Allow);
  *   - expanding: a `*` that ends a segment may also match `:`.
  * Deny is matched with a whole-string glob (a `*` crosses anything), which contains both.
  */

@@ -52,10 +52,3 @@ export interface ContainmentVerdict {
   /** Human sentences, one per rejected pair (capped, with a final count of the rest). */
   explanation: string[];
 }
-
-export type Decision = 'allowed' | 'explicit-deny' | 'implicit-deny';
-
-export interface Evaluation {
-  decision: Decision;
-  reasons: string[];
-}

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluate, type Policy } from '../../../lib/policy/index.js';
+import type { Policy } from '../../lib/policy/index.js';
+import { evaluate } from './policy-evaluate.js';
 
 const role: Policy = {
   statements: [

@@ -1,5 +1,6 @@
 /**
- * Policy evaluator for dry-run explanations and as the oracle of the property tests.
+ * Policy evaluator: the oracle of the policy property tests (test only; the broker never
+ * evaluates a request against a policy, it proves containment in lib/policy).
  *
  * Semantics of AWS's policy evaluation logic: a request is allowed only if every policy of the list allows it
  * and none denies it; an explicit Deny anywhere wins. The evaluator has no request context,
@@ -7,9 +8,21 @@
  * Condition is; Allow resources use the narrow by-segment reading, Deny resources the broad
  * whole-string one (see resource.ts).
  */
-import { actionMatches } from './action.js';
-import { resourceMatchesBySegment, resourceMatchesLoosely } from './resource.js';
-import type { Evaluation, Policy, PolicyDialect, Statement } from './types.js';
+import {
+  actionMatches,
+  type Policy,
+  type PolicyDialect,
+  resourceMatchesBySegment,
+  resourceMatchesLoosely,
+  type Statement,
+} from '../../lib/policy/index.js';
+
+export type Decision = 'allowed' | 'explicit-deny' | 'implicit-deny';
+
+export interface Evaluation {
+  decision: Decision;
+  reasons: string[];
+}
 
 export function evaluate(
   policies: Policy[],

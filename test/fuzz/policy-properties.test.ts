@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import {
   actionMatches,
   checkContainment,
-  evaluate,
   globMatch,
   globsMayIntersect,
   type Policy,
@@ -17,6 +16,7 @@ import {
   resourceCovers,
   resourceMatchesLoosely,
 } from '../../lib/policy/index.js';
+import { evaluate } from './policy-evaluate.js';
 import {
   ACTION_CHARS,
   CONTEXTS,

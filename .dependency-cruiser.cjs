@@ -1,0 +1,140 @@
+/**
+ * Boundaries of the broker's code, checked by dependency-cruiser in `npm test`
+ * (test/boundaries/boundaries.test.ts) and by `npm run check:boundaries`.
+ * Paths are relative to the directory depcruise runs in (the repository root; the
+ * negative test runs the same rules on test/fixtures/boundaries, where each rule is broken).
+ */
+
+/** Node built-ins that reach the file system, the network or other processes. */
+const IO_BUILTINS = [
+  'fs',
+  'fs/promises',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'tls',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'child_process',
+  'cluster',
+  'worker_threads',
+  'readline',
+  'inspector',
+];
+const IO_BUILTIN_PATHS = `^(node:)?(${IO_BUILTINS.join('|')})$`;
+
+/** The AWS SDK and the HTTP/signing layers under it: all of them talk to AWS. */
+const AWS_SDK = '(^|/)node_modules/@aws-sdk/';
+
+/**
+ * Adapters: the only broker modules that talk to AWS through the SDK. Use cases depend on
+ * ports; functions/shared builds the SDK clients once per cold start and hands them in.
+ */
+const AWS_SDK_USERS = [
+  '^lib/audit/[^/]*dynamodb[^/]*\\.ts$',
+  '^lib/providers/',
+  '^lib/ratelimit/[^/]*dynamodb[^/]*\\.ts$',
+  '^lib/config/[^/]*secrets?[^/]*\\.ts$',
+  // The caller-side SDK finds the caller's own credentials (default provider chain).
+  '^lib/client/signer\\.ts$',
+  '^functions/shared/',
+];
+
+/** Deployed code: what the Lambda bundles are built from. */
+const PRODUCTION = '^(lib|functions)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'lib-stays-inside',
+      comment:
+        'lib/ is the core: it never imports the entry points (functions/), the local stack (local/), ' +
+        'the CLI and client (cli/, client/), benchmarks, scripts, examples or tests.',
+      severity: 'error',
+      from: { path: '^lib/' },
+      to: { path: '^(functions|local|cli|client|bench|scripts|examples|test)/' },
+    },
+    {
+      name: 'http-not-to-issuance',
+      comment:
+        'lib/http is the transport: it never imports the issuance use case (request facts live in lib/http).',
+      severity: 'error',
+      from: { path: '^lib/http/' },
+      to: { path: '^lib/issuance/' },
+    },
+    {
+      name: 'policy-imports-only-pure-code',
+      comment:
+        'lib/policy is pure: it imports only itself and lib/json (strict JSON parsing), no package, ' +
+        'no Node built-in, no other lib module.',
+      severity: 'error',
+      from: { path: '^lib/policy/' },
+      to: { pathNot: '^lib/(policy|json)/' },
+    },
+    {
+      name: 'policy-reaches-no-io',
+      comment:
+        'Nothing lib/policy depends on, directly or through other modules, touches the file system, ' +
+        'the network, other processes or the AWS SDK.',
+      severity: 'error',
+      from: { path: '^lib/policy/' },
+      to: { path: [IO_BUILTIN_PATHS, AWS_SDK], reachable: true },
+    },
+    {
+      name: 'aws-sdk-only-in-adapters',
+      comment:
+        'Only adapters (DynamoDB stores, STS issuers, secrets) and the client factories in ' +
+        'functions/shared import @aws-sdk/*; use cases depend on ports.',
+      severity: 'error',
+      from: { path: PRODUCTION, pathNot: AWS_SDK_USERS },
+      to: { path: AWS_SDK },
+    },
+    {
+      name: 'no-function-imports-another',
+      comment:
+        'Each function is its own composition root: functions/<a> never imports functions/<b> ' +
+        '(functions/shared holds what they share).',
+      severity: 'error',
+      from: { path: '^functions/([^/]+)/' },
+      to: { path: '^functions/', pathNot: ['^functions/$1/', '^functions/shared/'] },
+    },
+    {
+      name: 'no-circular',
+      comment: 'No import cycles: every module can be understood (and tested) after what it imports.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'production-not-to-dev-dependencies',
+      comment:
+        'Deployed code (lib/, functions/) never imports a devDependency at run time ' +
+        '(type-only imports vanish when compiled).',
+      severity: 'error',
+      from: { path: PRODUCTION },
+      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'not-to-unresolvable',
+      comment: 'Every import resolves: a typo must not hide a dependency from these rules.',
+      severity: 'error',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    // Build output, local data and the rule-breaking fixture tree are not the project's code.
+    exclude: { path: '^(\\.[^./][^/]*/|dist/|coverage/|test/fixtures/)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json', '.d.ts'],
+    },
+  },
+};

@@ -11,7 +11,7 @@ import type { AuditStore } from '../../lib/audit/dynamodb-store.js';
 import type { AuditRecord } from '../../lib/audit/record.js';
 import type { Budget } from '../../lib/budget.js';
 import { type Grant, grantRole } from '../../lib/config/grants-schema.js';
-import { BrokerError } from '../../lib/errors.js';
+import { BrokerError, providerNotConfigured } from '../../lib/errors.js';
 import type { Caller } from '../../lib/grants/caller.js';
 import { chooseSessionPolicy } from '../../lib/issuance/session-policy.js';
 import { renderSessionTags } from '../../lib/issuance/session-tags.js';
@@ -77,7 +77,7 @@ export function makeVerifyGrants(deps: VerifyGrantsDeps) {
     let outcome: Pick<GrantCheck, 'status' | 'reason' | 'detail'> & Partial<AuditRecord>;
     try {
       const issuer = deps.issuers[grant.provider];
-      if (!issuer) throw new BrokerError(503, 'provider_not_configured', 'This provider is not configured.');
+      if (!issuer) throw providerNotConfigured();
       const session = await issuer.assume(
         {
           roleArn,

@@ -7,7 +7,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import { BrokerError } from '../errors.js';
+import { invalidCursor } from '../errors.js';
 
 const position = z.strictObject({
   v: z.literal(1),
@@ -24,13 +24,6 @@ const position = z.strictObject({
 });
 
 export type CursorPosition = z.infer<typeof position>;
-
-export const invalidCursor = () =>
-  new BrokerError(
-    400,
-    'invalid_cursor',
-    'The cursor is invalid, tampered with, or was made for other filters.',
-  );
 
 const MAC_BYTES = 32;
 

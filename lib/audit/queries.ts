@@ -9,7 +9,8 @@
  * repeated by later pages of the same listing.
  */
 import type { Budget } from '../budget.js';
-import { type CursorPosition, type CursorSealer, invalidCursor } from './cursor.js';
+import { invalidCursor } from '../errors.js';
+import type { CursorPosition, CursorSealer } from './cursor.js';
 import {
   type AuditFilters,
   type IndexName,

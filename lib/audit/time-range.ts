@@ -4,7 +4,7 @@
  * (or a bare UTC date) or epoch numbers: below 1e11 seconds, from 1e11 milliseconds
  * (1e11 s is the year 5138, 1e11 ms is 1973: no real instant is ambiguous).
  */
-import { BrokerError } from '../errors.js';
+import { invalidRange, rangeTooWide } from '../errors.js';
 
 export interface TimeRange {
   /** ISO instant, inclusive; undefined = unbounded. */
@@ -52,11 +52,7 @@ const normalizeZone = (zone: string) =>
 /** Rejects an empty or inverted range (from must be strictly before to). */
 export function checkRange(range: TimeRange): TimeRange {
   if (range.from !== undefined && range.to !== undefined && range.from >= range.to) {
-    throw new BrokerError(
-      400,
-      'invalid_range',
-      '`from` must be before `to` (from is inclusive, to exclusive).',
-    );
+    throw invalidRange();
   }
   return range;
 }
@@ -81,11 +77,7 @@ export function dayScan(
   const from = range.from ?? new Date(Date.parse(to) - options.defaultHours * 3_600_000).toISOString();
   checkRange({ from, to });
   if (Date.parse(to) - Date.parse(from) > options.maxDays * DAY_MS) {
-    throw new BrokerError(
-      400,
-      'range_too_wide',
-      `Without a caller, roleArn, grant, accessKeyId or decision filter the range may span at most ${options.maxDays} days.`,
-    );
+    throw rangeTooWide(options.maxDays);
   }
   return { range: { from, to }, days: daysNewestFirst(from, to) };
 }

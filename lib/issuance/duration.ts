@@ -4,7 +4,7 @@
  * shorter session breaks a rotation job later, and a silently longer one widens exposure.
  */
 import type { Grant } from '../config/grants-schema.js';
-import { BrokerError } from '../errors.js';
+import { durationOutOfRange } from '../errors.js';
 import { PROVIDER_DURATION_LIMITS } from '../providers/issuer.js';
 
 export type DurationBound = 'provider_maximum' | 'grant_maximum' | 'role_maximum' | 'role_chaining';
@@ -40,12 +40,7 @@ export function boundDuration(
   const range = durationRange(grant, options);
   const durationSeconds = requested ?? Math.min(grant.defaultDurationSeconds ?? SAFE_DEFAULT, range.max);
   if (!Number.isSafeInteger(durationSeconds) || durationSeconds < range.min || durationSeconds > range.max) {
-    throw new BrokerError(
-      400,
-      'duration_out_of_range',
-      `durationSeconds must be an integer from ${range.min} to ${range.max} for this grant (maximum set by ${range.maxSetBy.replace('_', ' ')}).`,
-      { fields: [{ path: 'durationSeconds', message: `allowed range ${range.min}-${range.max}` }] },
-    );
+    throw durationOutOfRange(range, `for this grant (maximum set by ${range.maxSetBy.replace('_', ' ')})`);
   }
   return { durationSeconds, range };
 }

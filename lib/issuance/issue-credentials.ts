@@ -8,7 +8,7 @@ import type { AuditStore } from '../audit/dynamodb-store.js';
 import type { AuditRecord } from '../audit/record.js';
 import type { Budget } from '../budget.js';
 import { grantRole } from '../config/grants-schema.js';
-import { BrokerError, forbidden } from '../errors.js';
+import { ambiguousRole, BrokerError, forbidden, providerNotConfigured } from '../errors.js';
 import type { AllowList, Authorization, GrantSelector } from '../grants/allow-list.js';
 import { type Caller, callerPrincipal } from '../grants/caller.js';
 import type { Issuers, ProviderName } from '../providers/issuer.js';
@@ -102,11 +102,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
       metrics?.denied(authorization.reason);
       await audit.append(record('DENIED', { ...requested, reason: authorization.reason }), facts.budget);
       if (authorization.reason === 'ambiguous_role') {
-        throw new BrokerError(
-          400,
-          'ambiguous_role',
-          'Several grants name this role for this caller; name the grant.',
-        );
+        throw ambiguousRole();
       }
       throw forbidden(authorization.reason);
     }
@@ -158,7 +154,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
     }
 
     const issuer = deps.issuers[grant.provider];
-    if (!issuer) throw new BrokerError(503, 'provider_not_configured', 'This provider is not configured.');
+    if (!issuer) throw providerNotConfigured();
 
     await audit.append(record('INTENT', planned), facts.budget);
     let session: Awaited<ReturnType<typeof issuer.assume>>;

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Grant } from '../config/grants-schema.js';
-import { BrokerError } from '../errors.js';
+import { grantMisconfigured, invalidPolicy, policyOutsideCeiling } from '../errors.js';
 import { type ContainmentVerdict, checkContainment, parsePolicyDocument } from '../policy/index.js';
 
 export interface SessionPolicy {
@@ -22,33 +22,21 @@ export function chooseSessionPolicy(grant: Grant, requested: unknown): SessionPo
     grant.policy === undefined ? undefined : parsePolicyDocument(grant.policy, grant.provider, 'ceiling');
   if (ceiling && !ceiling.ok) {
     // The grants file is validated at cold start; reaching this is a broker bug.
-    throw new BrokerError(500, 'grant_misconfigured', 'The grant cannot be used.', {
-      internalReason: `ceiling policy of ${grant.id} does not parse`,
-    });
+    throw grantMisconfigured(`ceiling policy of ${grant.id} does not parse`);
   }
   if (requested === undefined) {
     return ceiling ? described('ceiling', ceiling.minified) : { source: 'none', size: 0 };
   }
   const request = parsePolicyDocument(requested, grant.provider, 'request');
   if (!request.ok) {
-    throw new BrokerError(400, 'invalid_policy', 'The requested policy is not accepted.', {
-      fields: request.issues.map((issue) => ({
-        path: `policy${issue.path.slice(1)}`,
-        message: issue.reason,
-      })),
-    });
+    throw invalidPolicy(
+      request.issues.map((issue) => ({ path: `policy${issue.path.slice(1)}`, message: issue.reason })),
+    );
   }
   if (!ceiling) return described('request', request.minified);
   const containment = checkContainment(request.policy, ceiling.policy, grant.provider);
   if (!containment.contained) {
-    throw new BrokerError(
-      400,
-      'policy_outside_ceiling',
-      'The requested policy is not contained in the grant.',
-      {
-        fields: containment.explanation.map((message) => ({ path: 'policy', message })),
-      },
-    );
+    throw policyOutsideCeiling(containment.explanation);
   }
   return { ...described('request', request.minified), containment };
 }

@@ -4,7 +4,7 @@
  * grants file loads (grants-schema.ts), so an unknown one never reaches STS.
  */
 import type { Grant } from '../config/grants-schema.js';
-import { BrokerError } from '../errors.js';
+import { grantMisconfigured } from '../errors.js';
 import type { Caller } from '../grants/caller.js';
 
 const PLACEHOLDER = /\{(caller\.name|caller\.account|caller\.id|grant\.id)\}/g;
@@ -24,9 +24,7 @@ export function renderSessionTags(grant: Grant, caller: Caller): Record<string, 
     // An OIDC subject may hold characters STS refuses in a tag value: fail as a grant
     // configuration problem rather than send a request STS will reject.
     if (!TAG_VALUE.test(value)) {
-      throw new BrokerError(500, 'grant_misconfigured', 'The grant cannot be used for this caller.', {
-        internalReason: `session tag ${key} renders to a value STS does not accept`,
-      });
+      throw grantMisconfigured(`session tag ${key} renders to a value STS does not accept`);
     }
     tags[key] = value;
   }

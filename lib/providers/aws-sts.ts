@@ -6,7 +6,7 @@
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { type Budget, callTimeoutMs } from '../budget.js';
-import { BrokerError, dependencyUnavailable, forbidden } from '../errors.js';
+import { BrokerError, dependencyUnavailable, forbidden, providerRejectedRequest } from '../errors.js';
 import type { AssumeRoleInput, IssuedSession, Issuer } from './issuer.js';
 
 export interface AwsIssuerOptions {
@@ -84,7 +84,7 @@ export function mapStsError(error: unknown): BrokerError {
 }
 
 const providerRejected = (message: string, internalReason: string, cause: unknown) =>
-  new BrokerError(400, 'provider_rejected_request', message, { internalReason, cause });
+  providerRejectedRequest(internalReason, { message, cause });
 
 export interface IdentityProbe {
   /** Who the broker itself runs as, through the same client and permissions it mints with. */

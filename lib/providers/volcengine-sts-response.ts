@@ -7,7 +7,7 @@
  * credential field ever lands in a message.
  */
 import * as z from 'zod';
-import { BrokerError, dependencyUnavailable, forbidden } from '../errors.js';
+import { dependencyUnavailable, forbidden, providerAuthFailed, providerRejectedRequest } from '../errors.js';
 import type { IssuedSession } from './issuer.js';
 
 const DEPENDENCY = 'volcengine-sts';
@@ -103,25 +103,11 @@ function errorFor(status: number, code: string, message: string, requestId: stri
   const reason = `${DEPENDENCY} ${code || 'no code'} (HTTP ${status}, RequestId ${requestId}): ${message}`;
   if (THROTTLING_CODES.has(code) || SERVER_CODES.has(code)) return new TransientFailure(reason);
   if (BROKER_AUTH_CODES.has(code)) {
-    return new BrokerError(
-      500,
-      'provider_auth_failed',
-      'The broker could not authenticate to the provider.',
-      {
-        internalReason: reason,
-      },
-    );
+    return providerAuthFailed(reason);
   }
   if (DENIED_CODES.test(code)) return forbidden(reason);
   if (INVALID_PARAMETER_CODES.test(code)) {
-    return new BrokerError(
-      400,
-      'provider_rejected_request',
-      'The provider rejected the request parameters.',
-      {
-        internalReason: reason,
-      },
-    );
+    return providerRejectedRequest(reason);
   }
   if (status === 429 || status >= 500) return new TransientFailure(reason);
   return dependencyUnavailable(DEPENDENCY, `unrecognised error ${reason}`);

@@ -9,7 +9,7 @@
  * - Throttling and server-side failures are retried with jitter inside the request budget,
  *   then reported as 503; the provider's own words go to internalReason only.
  */
-import { BrokerError, dependencyUnavailable } from '../errors.js';
+import { dependencyUnavailable, durationOutOfRange, grantMisconfigured } from '../errors.js';
 import {
   type AssumeRoleInput,
   type Budget,
@@ -100,28 +100,19 @@ function assumeRoleQuery(input: AssumeRoleInput): Record<string, string> {
   const { min, max } = PROVIDER_DURATION_LIMITS.volcengine;
   const duration = input.durationSeconds;
   if (!Number.isInteger(duration) || duration < min || duration > max) {
-    throw new BrokerError(
-      400,
-      'duration_out_of_range',
-      `durationSeconds must be an integer from ${min} to ${max} for Volcengine.`,
-      { fields: [{ path: 'durationSeconds', message: `must be an integer from ${min} to ${max}` }] },
-    );
+    throw durationOutOfRange({ min, max }, 'for Volcengine');
   }
   // The rest comes from the grant and the caller's identity, not from the request body: a
   // failure here is a grant the broker cannot serve, not something the caller can fix.
-  const misconfigured = (internalReason: string) =>
-    new BrokerError(500, 'grant_misconfigured', 'The grant cannot be used for this caller.', {
-      internalReason,
-    });
   if (!ROLE_TRN.test(input.roleArn)) {
-    throw misconfigured('Volcengine role is not a TRN trn:iam::{accountId}:role/{name}');
+    throw grantMisconfigured('Volcengine role is not a TRN trn:iam::{accountId}:role/{name}');
   }
   if (!SESSION_NAME.test(input.roleSessionName)) {
-    throw misconfigured('Volcengine RoleSessionName is not 2-64 characters of [\\w+=,.@-]');
+    throw grantMisconfigured('Volcengine RoleSessionName is not 2-64 characters of [\\w+=,.@-]');
   }
   // Volcengine has no external id or session tags: dropping them silently would weaken a grant.
   if (input.externalId !== undefined || Object.keys(input.sessionTags ?? {}).length > 0) {
-    throw misconfigured('Volcengine supports neither external ids nor session tags');
+    throw grantMisconfigured('Volcengine supports neither external ids nor session tags');
   }
   return {
     Action: 'AssumeRole',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { z } from 'zod';
-import { BrokerError, dependencyUnavailable } from '../../lib/errors.js';
+import { dependencyUnavailable, durationOutOfRange } from '../../lib/errors.js';
 import type { Caller } from '../../lib/grants/caller.js';
 import { httpHandler, type Route, type RouteInput } from '../../lib/http/handler.js';
 import type { RequestFacts } from '../../lib/issuance/issue-credentials.js';
@@ -263,17 +263,16 @@ describe('HTTP chain: body and errors', () => {
   it('shows the message of a client BrokerError from the route', async () => {
     // Prepare
     const { handler } = setup(async () => {
-      throw new BrokerError(
-        400,
-        'duration_out_of_range',
-        'durationSeconds must be an integer from 900 to 3600.',
-      );
+      throw durationOutOfRange({ min: 900, max: 3600 }, 'for this grant');
     });
     // Act
     const response = await handler(buildEvent({ body: {} }), buildContext());
     // Assess
     assertProblem(response, 400);
-    assert.equal(bodyOf(response).detail, 'durationSeconds must be an integer from 900 to 3600.');
+    assert.equal(
+      bodyOf(response).detail,
+      'durationSeconds must be an integer from 900 to 3600 for this grant.',
+    );
   });
 });
 

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BrokerError, dependencyUnavailable, invalidRequest, rateLimited } from '../../../lib/errors.js';
-import { PROBLEM_TYPE_BASE, problemResponse, toBrokerError } from '../../../lib/http/problem.js';
+import {
+  BrokerError,
+  dependencyUnavailable,
+  invalidRequest,
+  PROBLEM_TYPE_BASE,
+  rateLimited,
+} from '../../../lib/errors.js';
+import { problemResponse, toBrokerError } from '../../../lib/http/problem.js';
 
 const parse = (body: string | undefined) => JSON.parse(body ?? 'null') as Record<string, unknown>;
 
@@ -48,7 +54,7 @@ describe('problemResponse (RFC 9457)', () => {
 
   it('never shows the fields of a hidden error', () => {
     // Prepare
-    const error = new BrokerError(500, 'grant_misconfigured', 'tag caller renders to alice#x', {
+    const error = new BrokerError('grant_misconfigured', 'tag caller renders to alice#x', {
       fields: [{ path: 'sessionTags.caller', message: 'alice#x' }],
     });
     // Act
@@ -60,7 +66,7 @@ describe('problemResponse (RFC 9457)', () => {
 
   it('never shows the internal reason of a client error', () => {
     // Prepare
-    const error = new BrokerError(403, 'not_allowed', 'This caller may not perform this action.', {
+    const error = new BrokerError('not_allowed', 'This caller may not perform this action.', {
       internalReason: 'no grant names arn:aws:iam::999999999999:role/secret',
     });
     // Act

@@ -83,7 +83,7 @@ describe('mapStsError', () => {
 
   it('passes a BrokerError through unchanged', () => {
     // Prepare
-    const original = new BrokerError(400, 'custom', 'already mapped');
+    const original = new BrokerError('invalid_request', 'already mapped');
     // Act
     const mapped = mapStsError(original);
     // Assess

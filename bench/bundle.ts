@@ -50,7 +50,15 @@ console.log('packaging: serverless package --stage prod ...');
 const packageDir = join(work, 'package');
 execFileSync(
   process.execPath,
-  ['node_modules/serverless/bin/serverless.js', 'package', '--stage', 'prod', '--package', packageDir],
+  [
+    'node_modules/serverless/bin/serverless.js',
+    'package',
+    '--stage',
+    'prod',
+    '--param=grantsFile=config/grants.example.yaml',
+    '--package',
+    packageDir,
+  ],
   {
     env: {
       ...process.env,
@@ -144,7 +152,7 @@ function coldImport(bundle: Pick<Bundle, 'dir' | 'file' | 'env'>): { importMs: n
     AWS_ACCESS_KEY_ID: 'AKIABENCHCOLDSTART01',
     AWS_SECRET_ACCESS_KEY: 'bench-cold-start-not-a-secret',
     BROKER_CURSOR_KEY: 'bench-cursor-key-not-a-secret-000000000000',
-    BROKER_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
     ...bundle.env,
     NODE_OPTIONS: '',
   };

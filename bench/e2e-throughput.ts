@@ -67,7 +67,7 @@ const scenarios: Scenario[] = [
 
 console.log('starting the local stack ...');
 const fixture = await startStackFixture({
-  apiEnv: { BROKER_RATE_LIMIT_PER_MINUTE: '100000', BROKER_LOG_LEVEL: 'WARN' },
+  apiEnv: { BROKER_RATE_LIMIT_PER_MINUTE: '100000', POWERTOOLS_LOG_LEVEL: 'WARN' },
 });
 
 async function signedPool(scenario: Scenario): Promise<CannonRequest[]> {

@@ -25,7 +25,7 @@ const WARMUP = 100;
 const CALLER_ARN = 'arn:aws:sts::111111111111:assumed-role/reporting-service/bench';
 
 const broker = await startInProcessBroker({
-  env: { BROKER_LOG_LEVEL: 'INFO', BROKER_RATE_LIMIT_PER_MINUTE: '100000', POWERTOOLS_DEV: 'false' },
+  env: { POWERTOOLS_LOG_LEVEL: 'INFO', BROKER_RATE_LIMIT_PER_MINUTE: '100000', POWERTOOLS_DEV: 'false' },
 });
 const runtime = {
   ...(await import('../functions/shared/runtime.js')),

@@ -20,9 +20,9 @@ const metric = (id, name, stage, extraDimensions = []) => ({
   },
 });
 
-module.exports = async ({ resolveVariable, stage, service }) => {
-  const topic = await resolveVariable("param:alarmTopicArn, ''");
-  const failedRatePercent = Number(await resolveVariable("param:failedRateAlarmPercent, '5'"));
+module.exports = async ({ params, stage, service }) => {
+  const topic = params.alarmTopicArn;
+  const failedRatePercent = params.failedRateAlarmPercent;
   const actions = topic ? { AlarmActions: [topic], OKActions: [topic] } : {};
   const failedOn = (dependency) => [{ Name: 'dependency', Value: dependency }];
 

@@ -2,11 +2,14 @@
 // authorizer (aws_iam, or the JWT authorizer on the /oidc/ twin routes). The local stage
 // has none: serverless-offline cannot verify SigV4 or JWTs, so local/functions/* wrap each
 // route with our own verifier, and those handlers exist in the local stage only.
+const { readParams } = require('./params.cjs');
+
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const local = stage === 'local';
+  const params = await readParams(resolveVariable, ['jwtIssuer', 'reservedConcurrency', 'verifyGrantsRate']);
   const root = local ? 'local/functions' : 'functions';
-  const jwtIssuer = local ? '' : await resolveVariable("param:jwtIssuer, ''");
+  const jwtIssuer = local ? '' : params.jwtIssuer;
 
   const routes = (method, path) => {
     const oidcPath = path.replace('/v1/', '/v1/oidc/');
@@ -33,7 +36,7 @@ module.exports = async ({ resolveVariable }) => {
       ...(local
         ? {}
         : {
-            reservedConcurrency: await resolveVariable('param:reservedConcurrency, 50'),
+            reservedConcurrency: params.reservedConcurrency,
             environment: await volcengineEnvironment(stage, resolveVariable),
           }),
     }),
@@ -50,9 +53,7 @@ module.exports = async ({ resolveVariable }) => {
     verifyGrants: fn(
       'verify-grants',
       'VerifyGrantsRole',
-      local
-        ? []
-        : [{ schedule: { rate: [await resolveVariable("param:verifyGrantsRate, 'rate(1 hour)'")] } }],
+      local ? [] : [{ schedule: { rate: [params.verifyGrantsRate] } }],
       { timeout: 60, ...(local ? {} : { environment: await volcengineEnvironment(stage, resolveVariable) }) },
     ),
   };

@@ -7,6 +7,7 @@ const path = require('node:path');
 const table = require('../audit-table.json');
 const rateTable = require('../rate-table.json');
 const alarms = require('./alarms.cjs');
+const { readParams } = require('./params.cjs');
 
 const grantsSummary = (serviceDir, grantsFile) =>
   JSON.parse(
@@ -66,8 +67,14 @@ module.exports = async ({ resolveVariable }) => {
   };
   if (stage === 'local') return { Resources: resources };
 
-  const grantsFile = await resolveVariable('param:grantsFile');
-  const { awsRoleArns } = grantsSummary(path.resolve(__dirname, '../..'), grantsFile);
+  const params = await readParams(resolveVariable, [
+    'grantsFile',
+    'alarmTopicArn',
+    'failedRateAlarmPercent',
+    'throttleBurstLimit',
+    'throttleRateLimit',
+  ]);
+  const { awsRoleArns } = grantsSummary(path.resolve(__dirname, '../..'), params.grantsFile);
   const tableArn = { 'Fn::GetAtt': ['AuditTable', 'Arn'] };
   // Each index by name: no wildcard even on the table's own indexes.
   const indexArns = table.GlobalSecondaryIndexes.map((index) => ({
@@ -115,6 +122,20 @@ module.exports = async ({ resolveVariable }) => {
     ]),
   });
   // Alarms on the EMF metrics, with the alarmTopicArn param as their action (when set).
-  Object.assign(resources, await alarms({ resolveVariable, stage, service }));
-  return { Resources: resources };
+  Object.assign(resources, await alarms({ params, stage, service }));
+  return { Resources: resources, extensions: stageThrottling(params) };
 };
+
+// Every route of the HTTP API stage shares one default throttle (API Gateway answers 429
+// above it), so a flood is cut before it reaches Lambda, STS quotas or the audit table.
+// The per-caller limit (rate table) comes on top of it inside the broker.
+const stageThrottling = (params) => ({
+  HttpApiStage: {
+    Properties: {
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: params.throttleBurstLimit,
+        ThrottlingRateLimit: params.throttleRateLimit,
+      },
+    },
+  },
+});

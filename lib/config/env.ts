@@ -9,14 +9,14 @@ const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 const positiveInt = z.coerce.number().int().positive();
 
 const envSchema = z.object({
-  BROKER_STAGE: z
-    .string()
-    .regex(/^[a-z0-9-]{1,32}$/)
-    .default('local'),
-  BROKER_GRANTS_FILE: z.string().min(1).default('local/grants.yaml'),
-  BROKER_AUDIT_TABLE: z.string().min(3).max(255).default('credential-broker-audit-local'),
+  // No defaults for the stage, the grants file or the tables, in any stage: a Lambda that
+  // lost its environment must fail its cold start, not fall back to the local stage (public
+  // dev cursor key) or to local resource names. The local stack sets every one of them.
+  BROKER_STAGE: z.string().regex(/^[a-z0-9-]{1,32}$/),
+  BROKER_GRANTS_FILE: z.string().min(1),
+  BROKER_AUDIT_TABLE: z.string().min(3).max(255),
   /** Per-caller issuance counters, kept apart so the audit table stays append-only. */
-  BROKER_RATE_TABLE: z.string().min(3).max(255).default('credential-broker-local-rate'),
+  BROKER_RATE_TABLE: z.string().min(3).max(255),
   /** Per caller and grant; a grant's rateLimitPerMinute overrides it. */
   BROKER_RATE_LIMIT_PER_MINUTE: positiveInt.max(100_000).default(60),
   BROKER_VERSION: z.string().default('0.1.0'),

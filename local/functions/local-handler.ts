@@ -1,13 +1,14 @@
 /**
  * Wraps a deployed route with local-stage authentication. Refuses to load outside the
- * local stage, so a misrouted handler path can never accept dev identities in an account.
+ * local stack, so a misrouted handler path can never accept dev identities in an account.
  */
 import { type HttpHandlerOptions, httpHandler, type Route } from '../../lib/http/handler.js';
 import { makeLocalAuthenticate, readLocalJwks } from '../auth/local-authenticate.js';
 import { loadDevIdentities } from '../dev-identities.js';
+import { assertLocalStack } from './local-stack.js';
 
 export function localHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOptions, stage: string) {
-  if (stage !== 'local') throw new Error(`local handlers run in the local stage only (stage is ${stage})`);
+  assertLocalStack(stage, process.env);
   const jwksFile = process.env.BROKER_LOCAL_JWKS_FILE;
   const port = process.env.BROKER_PORT ?? '3000';
   const authenticate = makeLocalAuthenticate({

@@ -39,7 +39,7 @@ async function invoke(broker: InProcessBroker, requestId: string, userArn: strin
 describe('observability of an issuance (deployed handler, in process)', () => {
   let broker: InProcessBroker;
   before(async () => {
-    broker = await startInProcessBroker({ env: { BROKER_LOG_LEVEL: 'INFO', POWERTOOLS_DEV: 'false' } });
+    broker = await startInProcessBroker({ env: { POWERTOOLS_LOG_LEVEL: 'INFO', POWERTOOLS_DEV: 'false' } });
   });
   after(() => broker.stop());
 

@@ -51,7 +51,7 @@ export async function startStackFixture(
     grantsFile: options.grantsFile ?? 'local/grants.yaml',
     identitiesFile: 'local/dev-identities.json',
     apiEnv: {
-      BROKER_LOG_LEVEL: 'INFO',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
       // One esbuild folder per stack (serverless.yml): test files run in parallel.
       BROKER_ESBUILD_WORK_FOLDER: join('.test-tmp', `esbuild-${basename(dataDir)}`),
       ...options.apiEnv,

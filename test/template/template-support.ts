@@ -3,7 +3,7 @@
  * policies, their actions, and their resources as strings (`Fn::GetAtt: [X, Arn]` is
  * rendered `${X.Arn}`, the way `Fn::Sub` spells it, so both compare alike).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,34 +26,37 @@ export interface PackagedService {
   remove(): void;
 }
 
-/**
- * Runs `serverless package` on a copy of the service: serverless-esbuild builds in
- * `.esbuild/` and copies into `.serverless/` of the service directory, which the local
- * stacks of concurrently running integration tests use too (a shared build folder once
- * mixed local bundles into a zip).
- */
-export function packageService(stage: string, extraArgs: string[] = []): PackagedService {
+/** A throwaway copy of the service (node_modules linked), where packaging cannot touch the work tree. */
+export function copyService(): string {
   const dir = mkdtempSync(join(tmpdir(), 'broker-package-'));
   for (const entry of SERVICE_FILES) cpSync(entry, join(dir, entry), { recursive: true });
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+const serverlessEnv = (env: Record<string, string>) => ({
+  ...process.env,
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+  ...env,
+});
+
+/**
+ * Runs `serverless package` on a copy of the service, into `.serverless/` of the copy (the
+ * folder a deployer would ship and the secret-leak check reads).
+ */
+export function packageService(
+  stage: string,
+  extraArgs: string[] = [],
+  env: Record<string, string> = {},
+): PackagedService {
+  const dir = copyService();
   execFileSync(
     process.execPath,
-    [
-      'node_modules/serverless/bin/serverless.js',
-      'package',
-      '--stage',
-      stage,
-      ...extraArgs,
-      '--package',
-      'out',
-    ],
-    {
-      cwd: dir,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      stdio: 'pipe',
-    },
+    ['node_modules/serverless/bin/serverless.js', 'package', '--stage', stage, ...extraArgs],
+    { cwd: dir, env: serverlessEnv(env), stdio: 'pipe' },
   );
-  const outDir = join(dir, 'out');
+  const outDir = join(dir, '.serverless');
   return {
     outDir,
     template: JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8')),
@@ -61,7 +64,23 @@ export function packageService(stage: string, extraArgs: string[] = []): Package
   };
 }
 
-/** The grants file serverless.yml packages for deployed stages (param grantsFile). */
+/** Runs a `serverless package` that must fail; returns everything it printed. */
+export function packagingFailure(stage: string, extraArgs: string[] = []): string {
+  const dir = copyService();
+  try {
+    const run = spawnSync(
+      process.execPath,
+      ['node_modules/serverless/bin/serverless.js', 'package', '--stage', stage, ...extraArgs],
+      { cwd: dir, env: serverlessEnv({}), encoding: 'utf8' },
+    );
+    if (run.status === 0) throw new Error(`serverless package --stage ${stage} ${extraArgs} succeeded`);
+    return `${run.stdout}${run.stderr}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The grants file the template tests package (param grantsFile, required for deployed stages). */
 export const GRANTS_FILE = 'config/grants.example.yaml';
 
 export interface CfnResource {

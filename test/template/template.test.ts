@@ -17,6 +17,7 @@ import {
   mentionsResource,
   type PackagedService,
   packageService,
+  packagingFailure,
   resourcesOf,
   roleStatements,
   type Template,
@@ -24,6 +25,9 @@ import {
 
 const STAGE = 'prod';
 const JWT_ISSUER = 'https://issuer.example.com';
+const JWT_AUDIENCE = 'https://github.com/example-org';
+/** The throttling defaults of config/serverless/params.cjs, restated: a changed default must be a decision. */
+const THROTTLE = { burst: 50, rate: 25 };
 /** Roles of the functions that assume granted roles: issuance, and the scheduled grant check. */
 const MINTING_ROLES = new Set(['IssueCredentialsRole', 'VerifyGrantsRole']);
 const SERVICE = 'credential-broker';
@@ -33,7 +37,11 @@ let template: Template;
 
 before(() => {
   // With an OIDC issuer, so the JWT twins of the routes are packaged and checked too.
-  packaged = packageService(STAGE, [`--param=jwtIssuer=${JWT_ISSUER}`]);
+  packaged = packageService(STAGE, [
+    `--param=grantsFile=${GRANTS_FILE}`,
+    `--param=jwtIssuer=${JWT_ISSUER}`,
+    `--param=jwtAudience=${JWT_AUDIENCE}`,
+  ]);
   out = packaged.outDir;
   template = packaged.template;
 });
@@ -210,7 +218,7 @@ describe('packaged prod template: tables, routes, functions', () => {
       const authorizerName = (route.Properties?.AuthorizerId as { Ref?: string } | undefined)?.Ref ?? '';
       const authorizer = template.Resources[authorizerName]?.Properties;
       assert.equal(authorizer?.AuthorizerType, 'JWT', name);
-      assert.deepEqual(authorizer?.JwtConfiguration, { Audience: ['credential-broker'], Issuer: JWT_ISSUER });
+      assert.deepEqual(authorizer?.JwtConfiguration, { Audience: [JWT_AUDIENCE], Issuer: JWT_ISSUER });
     }
   });
 
@@ -229,6 +237,7 @@ describe('packaged prod template: tables, routes, functions', () => {
       // Assess
       assert.ok(!String(properties.Handler).startsWith('local/'), `${name} handler ${properties.Handler}`);
       assert.deepEqual(localEnv, [], name);
+      assert.equal(env.IS_OFFLINE, undefined, `${name} claims to be serverless-offline`);
       assert.equal(env.BROKER_STAGE, STAGE);
     }
     for (const zip of readdirSync(out).filter((file) => file.endsWith('.zip'))) {
@@ -246,6 +255,16 @@ describe('packaged prod template: tables, routes, functions', () => {
         assert.ok(!bundle.includes(marker), `${zip} bundles local code (${marker})`);
       }
     }
+  });
+
+  it('throttles every route of the HTTP API stage by default (burst and rate params)', () => {
+    // Act
+    const stages = byType('AWS::ApiGatewayV2::Stage');
+    // Assess
+    assert.equal(stages.length, 1);
+    const settings = stages[0]?.[1].Properties?.DefaultRouteSettings as Record<string, unknown>;
+    assert.equal(settings.ThrottlingBurstLimit, THROTTLE.burst);
+    assert.equal(settings.ThrottlingRateLimit, THROTTLE.rate);
   });
 
   it('runs every function on nodejs24.x, arm64', () => {
@@ -270,5 +289,41 @@ describe('packaged prod template: tables, routes, functions', () => {
       assert.ok(typeof days === 'number' && days > 0, `${name} keeps logs forever`);
     }
     assert.equal(issue?.ReservedConcurrentExecutions, 50);
+  });
+});
+
+describe('packaging refusals', () => {
+  it('refuses the local stage, whose routes have no authorizer', () => {
+    // Act
+    const output = packagingFailure('local');
+    // Assess
+    assert.match(output, /Stage "local" is for `npm start` only and is never packaged or deployed/);
+  });
+
+  it('refuses a deployed stage without --param grantsFile, naming the param', () => {
+    // Act
+    const output = packagingFailure('staging');
+    // Assess
+    assert.match(output, /Stage staging needs --param="grantsFile=<value>"/);
+  });
+
+  it('refuses an OIDC issuer without an audience: no default audience', () => {
+    // Act
+    const output = packagingFailure('staging', [
+      `--param=grantsFile=${GRANTS_FILE}`,
+      `--param=jwtIssuer=${JWT_ISSUER}`,
+    ]);
+    // Assess
+    assert.match(output, /jwtIssuer is set, so --param="jwtAudience=<audience>" is required too/);
+  });
+
+  it('refuses a throttle that is not a positive integer', () => {
+    // Act
+    const output = packagingFailure('staging', [
+      `--param=grantsFile=${GRANTS_FILE}`,
+      '--param=throttleRateLimit=0',
+    ]);
+    // Assess
+    assert.match(output, /param throttleRateLimit must be a positive integer/);
   });
 });

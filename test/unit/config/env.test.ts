@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadConfig } from '../../../lib/config/env.js';
+import { brokerEnv, REQUIRED_ENV } from '../../support/broker-env.js';
 
 describe('loadConfig', () => {
   it('defaults to role chaining on, a 64 KiB body limit and no Volcengine issuer', () => {
     // Prepare
-    const env = {};
+    const env = brokerEnv();
     // Act
     const config = loadConfig(env);
     // Assess
@@ -17,16 +18,16 @@ describe('loadConfig', () => {
 
   it('reads explicit values, coercing numbers and the boolean', () => {
     // Prepare
-    const env = {
-      BROKER_STAGE: 'prod',
+    const env = brokerEnv({
+      BROKER_STAGE: 'staging',
       BROKER_ROLE_CHAINING: 'false',
       BROKER_MAX_BODY_BYTES: '1024',
       BROKER_STS_MAX_ATTEMPTS: '5',
-    };
+    });
     // Act
     const config = loadConfig(env);
     // Assess
-    assert.equal(config.stage, 'prod');
+    assert.equal(config.stage, 'staging');
     assert.equal(config.roleChaining, false);
     assert.equal(config.maxBodyBytes, 1024);
     assert.equal(config.sts.maxAttempts, 5);
@@ -45,7 +46,7 @@ describe('loadConfig', () => {
   ] as const) {
     it(`fails the cold start on ${name}=${value}, naming the variable`, () => {
       // Prepare
-      const env = { [name]: value };
+      const env = brokerEnv({ [name]: value });
       // Act
       const load = () => loadConfig(env);
       // Assess
@@ -53,9 +54,23 @@ describe('loadConfig', () => {
     });
   }
 
+  for (const name of Object.keys(REQUIRED_ENV)) {
+    for (const stage of ['prod', 'local']) {
+      it(`fails the cold start without ${name} in stage ${stage}: no default points at local resources`, () => {
+        // Prepare
+        const env: Record<string, string> = brokerEnv({ BROKER_STAGE: stage });
+        delete env[name];
+        // Act
+        const load = () => loadConfig(env);
+        // Assess
+        assert.throws(load, (error: unknown) => error instanceof Error && error.message.includes(name));
+      });
+    }
+  }
+
   it('configures Volcengine only when both halves of its key are present', () => {
     // Prepare
-    const half = { BROKER_VOLCENGINE_ACCESS_KEY_ID: 'AKLTexample' };
+    const half = brokerEnv({ BROKER_VOLCENGINE_ACCESS_KEY_ID: 'AKLTexample' });
     const both = { ...half, BROKER_VOLCENGINE_SECRET_ACCESS_KEY: 'c2VjcmV0' };
     // Act
     const withHalf = loadConfig(half);
@@ -71,7 +86,10 @@ describe('loadConfig', () => {
 
   it('does not echo a secret when another variable is invalid', () => {
     // Prepare
-    const env = { BROKER_VOLCENGINE_SECRET_ACCESS_KEY: 'super-secret-value', BROKER_MAX_BODY_BYTES: '-1' };
+    const env = brokerEnv({
+      BROKER_VOLCENGINE_SECRET_ACCESS_KEY: 'super-secret-value',
+      BROKER_MAX_BODY_BYTES: '-1',
+    });
     // Act
     const load = () => loadConfig(env);
     // Assess

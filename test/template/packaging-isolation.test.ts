@@ -1,0 +1,112 @@
+/**
+ * Deployed stages never run local code: `npm run package` while `npm start` runs, in the
+ * same service folder, with both on their default folders. Packaging must neither pick up
+ * the local stack's build (local/ handlers, the local grants file) nor break the running
+ * stack (serverless-esbuild deletes its work folder when done).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { signedFetch } from '../../lib/client/signed-fetch.js';
+import { claimPort } from '../../local/ports.js';
+import { devIdentity } from '../integration/stack-fixture.js';
+import { copyService, GRANTS_FILE } from './template-support.js';
+
+const START_TIMEOUT_MS = 120_000;
+let dir: string;
+let stack: ChildProcess;
+let apiUrl: string;
+let stackOutput = '';
+
+const issue = () =>
+  signedFetch(
+    `${apiUrl}/v1/credentials`,
+    { method: 'POST', body: JSON.stringify({ grant: 'reports-reader' }) },
+    devIdentity('reporting-service'),
+  );
+
+before(async () => {
+  dir = copyService();
+  const ports: Record<string, string> = {};
+  for (const name of [
+    'BROKER_PORT',
+    'BROKER_LAMBDA_PORT',
+    'BROKER_DYNAMODB_PORT',
+    'BROKER_STS_PORT',
+    'BROKER_VOLCENGINE_STS_PORT',
+  ]) {
+    ports[name] = String(await claimPort(0, name));
+  }
+  apiUrl = `http://127.0.0.1:${ports.BROKER_PORT}`;
+  // `npm start` as a developer runs it: default folders, only the ports moved.
+  stack = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--fresh'], {
+    cwd: dir,
+    env: { ...process.env, ...ports },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`npm start timed out:\n${stackOutput}`)),
+      START_TIMEOUT_MS,
+    );
+    const onData = (chunk: Buffer) => {
+      stackOutput += chunk.toString('utf8');
+      if (stackOutput.includes('Local credential broker is up')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    stack.stdout?.on('data', onData);
+    stack.stderr?.on('data', onData);
+    stack.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${stackOutput}`));
+    });
+  });
+});
+
+after(async () => {
+  if (stack?.pid !== undefined && stack.exitCode === null) {
+    const exited = new Promise((resolve) => stack.once('exit', resolve));
+    process.kill(-stack.pid, 'SIGTERM');
+    await exited;
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('npm run package while npm start runs', () => {
+  it('ships no local file in any zip, and the running stack keeps answering', async () => {
+    // Prepare: the stack answers before packaging.
+    assert.equal((await issue()).status, 201, stackOutput);
+    // Act
+    execFileSync('npm', ['run', 'package', '--', `--param=grantsFile=${GRANTS_FILE}`], {
+      cwd: dir,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
+      stdio: 'pipe',
+    });
+    const response = await issue();
+    // Assess
+    const out = join(dir, '.serverless');
+    const zips = readdirSync(out).filter((file) => file.endsWith('.zip'));
+    assert.ok(zips.length >= 6, `zips: ${zips}`);
+    const localGrants = readFileSync(join(dir, 'local/grants.yaml'));
+    for (const zip of zips) {
+      const entries = execFileSync('unzip', ['-Z1', join(out, zip)], { encoding: 'utf8' })
+        .trim()
+        .split('\n');
+      assert.deepEqual(
+        entries.filter((entry) => entry.startsWith('local/') || entry.includes('dev-identities')),
+        [],
+        `${zip} ships local files`,
+      );
+      for (const entry of entries.filter((e) => e.endsWith('.yaml'))) {
+        const content = execFileSync('unzip', ['-p', join(out, zip), entry]);
+        assert.ok(!content.equals(localGrants), `${zip} ships the local grants file as ${entry}`);
+      }
+    }
+    assert.equal(response.status, 201, `after packaging: ${await response.text()}`);
+  });
+});

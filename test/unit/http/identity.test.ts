@@ -2,15 +2,18 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BrokerError } from '../../../lib/errors.js';
 import { callerFromRequestContext } from '../../../lib/http/identity.js';
+import { CALLER_ASSUMED_ROLE_ARN as ASSUMED, recordedEvent } from '../../support/lambda.js';
 
-const ASSUMED = 'arn:aws:sts::111111111111:assumed-role/reporting-service/i-0abc123';
-/** Any object may arrive as a request context; widening keeps the odd shapes below typed. */
-const contextOf = (value: object): { authorizer?: unknown } => value;
+/** The recorded IAM request context with its authorizer block replaced (`undefined`: removed). */
+function contextWith(authorizer: unknown, extra: object = {}): { authorizer?: unknown } {
+  const { authorizer: _recorded, ...context } = recordedEvent('iam').requestContext;
+  return { ...context, ...extra, ...(authorizer === undefined ? {} : { authorizer }) };
+}
 
 describe('callerFromRequestContext (invariant 1)', () => {
   it('reads an IAM caller from the authorizer block', () => {
     // Prepare
-    const requestContext = { authorizer: { iam: { userArn: ASSUMED, accountId: '111111111111' } } };
+    const { requestContext } = recordedEvent('iam');
     // Act
     const caller = callerFromRequestContext(requestContext);
     // Assess
@@ -20,9 +23,7 @@ describe('callerFromRequestContext (invariant 1)', () => {
 
   it('reads a JWT caller from the verified claims', () => {
     // Prepare
-    const requestContext = {
-      authorizer: { jwt: { claims: { iss: 'https://issuer.example.com', sub: 'rotation-job' }, scopes: [] } },
-    };
+    const { requestContext } = recordedEvent('jwt');
     // Act
     const caller = callerFromRequestContext(requestContext);
     // Assess
@@ -31,27 +32,27 @@ describe('callerFromRequestContext (invariant 1)', () => {
 
   for (const [label, requestContext] of [
     ['no request context', undefined],
-    ['no authorizer', {}],
-    ['an empty authorizer', { authorizer: {} }],
-    ['a null authorizer', { authorizer: null }],
-    ['an empty userArn', { authorizer: { iam: { userArn: '' } } }],
+    ['no authorizer', contextWith(undefined)],
+    ['an empty authorizer', contextWith({})],
+    ['a null authorizer', contextWith(null)],
+    ['an empty userArn', contextWith({ iam: { userArn: '' } })],
     [
       'a userArn that is not a string',
-      { authorizer: { iam: { userArn: ['arn:aws:iam::111111111111:role/x'] } } },
+      contextWith({ iam: { userArn: ['arn:aws:iam::111111111111:role/x'] } }),
     ],
-    ['the account root', { authorizer: { iam: { userArn: 'arn:aws:iam::111111111111:root' } } }],
+    ['the account root', contextWith({ iam: { userArn: 'arn:aws:iam::111111111111:root' } })],
+    ['a federated user', contextWith({ iam: { userArn: 'arn:aws:sts::111111111111:federated-user/bob' } })],
+    ['a JWT without subject', contextWith({ jwt: { claims: { iss: 'https://issuer.example.com' } } })],
+    ['a JWT with an empty issuer', contextWith({ jwt: { claims: { iss: '', sub: 'x' } } })],
+    ['a custom Lambda authorizer context', contextWith({ lambda: { caller: ASSUMED } })],
     [
-      'a federated user',
-      { authorizer: { iam: { userArn: 'arn:aws:sts::111111111111:federated-user/bob' } } },
+      'a caller-looking field beside the authorizer',
+      contextWith(undefined, { caller: ASSUMED, identity: { userArn: ASSUMED } }),
     ],
-    ['a JWT without subject', { authorizer: { jwt: { claims: { iss: 'https://issuer.example.com' } } } }],
-    ['a JWT with an empty issuer', { authorizer: { jwt: { claims: { iss: '', sub: 'x' } } } }],
-    ['a custom Lambda authorizer context', { authorizer: { lambda: { caller: ASSUMED } } }],
-    ['a caller-looking field beside the authorizer', { caller: ASSUMED, identity: { userArn: ASSUMED } }],
   ] as const) {
     it(`answers 401, never a default caller, for ${label}`, () => {
       // Prepare / Act
-      const read = () => callerFromRequestContext(requestContext && contextOf(requestContext));
+      const read = () => callerFromRequestContext(requestContext);
       // Assess
       assert.throws(read, (error: unknown) => {
         assert.ok(error instanceof BrokerError);

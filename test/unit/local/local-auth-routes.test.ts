@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { JSONWebKeySet } from 'jose';
 import { signRequest } from '../../../lib/client/signed-fetch.js';
 import { BrokerError } from '../../../lib/errors.js';
@@ -19,6 +18,7 @@ import {
   LOCAL_ISSUER,
   signLocalToken,
 } from '../../../local/jwt-issuer.js';
+import { buildEvent } from '../../support/lambda.js';
 
 const HOST = '127.0.0.1:3000';
 const BROKER_REGION = 'us-east-1';
@@ -48,15 +48,15 @@ const authenticate = () =>
     jwt: { jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE },
   });
 
+/** As serverless-offline hands it over on the local stage: no authorizer, the headers as sent. */
 const event = (path: string, headers: Record<string, string>, body: string) =>
-  ({
-    rawPath: path,
-    rawQueryString: '',
+  buildEvent({
+    path,
+    rawBody: body,
     headers: { host: HOST, ...headers },
-    requestContext: { http: { method: 'POST' } },
-    body,
-    isBase64Encoded: false,
-  }) as unknown as APIGatewayProxyEventV2;
+    recordedHeaders: false,
+    authorizer: null,
+  });
 
 async function sigv4Event(path: string, region = BROKER_REGION) {
   const body = '{"grant":"reports-reader"}';

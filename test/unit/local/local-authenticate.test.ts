@@ -7,7 +7,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { BrokerError } from '../../../lib/errors.js';
 import { makeLocalAuthenticate } from '../../../local/auth/local-authenticate.js';
@@ -17,6 +16,7 @@ import {
   LOCAL_ISSUER,
   signLocalToken,
 } from '../../../local/jwt-issuer.js';
+import { buildEvent } from '../../support/lambda.js';
 
 let dir: string;
 let privateKeyFile: string;
@@ -30,15 +30,15 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** As serverless-offline hands it over on the local stage: no authorizer, the headers as sent. */
 const bearer = (token: string) =>
-  ({
-    rawPath: '/v1/oidc/credentials',
-    rawQueryString: '',
+  buildEvent({
+    path: '/v1/oidc/credentials',
+    rawBody: '{}',
     headers: { host: '127.0.0.1:3000', authorization: `Bearer ${token}` },
-    requestContext: { http: { method: 'POST' } },
-    body: '{}',
-    isBase64Encoded: false,
-  }) as unknown as APIGatewayProxyEventV2;
+    recordedHeaders: false,
+    authorizer: null,
+  });
 
 const authenticate = (keySet: JSONWebKeySet = jwks) =>
   makeLocalAuthenticate({

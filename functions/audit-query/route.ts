@@ -5,12 +5,13 @@
  */
 import * as z from 'zod';
 import type { AuditQueries } from '../../lib/audit/queries.js';
+import { getIssuanceContract } from '../../lib/contracts/get-issuance.js';
+import { listIssuancesContract } from '../../lib/contracts/list-issuances.js';
 import { forbidden, notFound } from '../../lib/errors.js';
 import type { AllowList } from '../../lib/grants/allow-list.js';
 import { validate } from '../../lib/http/body.js';
 import type { Route } from '../../lib/http/handler.js';
 import type { BrokerLogger } from '../../lib/observability/logger.js';
-import { auditQuerySchema, issuanceIdSchema } from './schema.js';
 
 /** Accepts any query string; the real schema is applied after authorization. */
 const rawQuery = z.record(z.string(), z.string());
@@ -32,12 +33,13 @@ export function auditQueryRoute(deps: AuditQueryRouteDeps): Route<undefined, Rec
       }
       const id = pathParameters.id;
       if (id !== undefined) {
-        if (Object.keys(query).length > 0) validate(query, z.strictObject({}));
-        const history = await deps.queries.issuance(validate(id, issuanceIdSchema), facts.budget);
+        validate(query, getIssuanceContract.request.query);
+        const issuanceId = validate(id, getIssuanceContract.request.path.shape.id);
+        const history = await deps.queries.issuance(issuanceId, facts.budget);
         if (!history) throw notFound('No audit record has this issuance id.');
         return { status: 200, body: history };
       }
-      const { limit, cursor, ...filters } = validate(query, auditQuerySchema);
+      const { limit, cursor, ...filters } = validate(query, listIssuancesContract.request.query);
       const page = await deps.queries.list(filters, { limit, cursor }, facts.budget);
       return { status: 200, body: page };
     },

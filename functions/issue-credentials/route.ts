@@ -1,6 +1,6 @@
+import { type IssueRequestBody, issueCredentialsContract } from '../../lib/contracts/issue-credentials.js';
 import type { Route } from '../../lib/http/handler.js';
 import type { IssueRequest, makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
-import { type IssueRequestBody, issueRequestSchema } from './schema.js';
 
 const toIssueRequest = ({ grant, roleArn, ...rest }: IssueRequestBody): IssueRequest =>
   grant !== undefined ? { grant, ...rest } : { roleArn: roleArn ?? '', ...rest };
@@ -10,7 +10,7 @@ export function issueCredentialsRoute(
 ): Route<IssueRequestBody> {
   return {
     name: 'issue-credentials',
-    body: issueRequestSchema,
+    body: issueCredentialsContract.request.body,
     async handle({ caller, body, facts }) {
       const outcome = await issue(caller, toIssueRequest(body), facts);
       return { status: 'dryRun' in outcome ? 200 : 201, body: outcome };

@@ -5,6 +5,7 @@
  * everything of that kind), the other filters become a FilterExpression on that Query.
  * With no indexed filter the byDay index is read day by day over a bounded range.
  */
+import { CALLER_KEY_PATTERN } from '../contracts/limits.js';
 import { awsCaller } from '../grants/caller.js';
 import { fingerprint } from './cursor.js';
 import type { AuditDecision } from './record.js';
@@ -102,13 +103,11 @@ export function planQuery(filters: AuditFilters, options: PlanOptions, resolvedR
   return { index: 'byDay', partitionAttribute: 'day', partitions: scan.days, range: scan.range, ...common };
 }
 
-const CALLER_KEY = /^(?:aws:\d{12}:(?:role|user)\/[\w+=,.@-]{1,64}|oidc:[\x21-\x7e]{1,1024})$/;
-
 /**
  * The `caller` filter takes the stored caller key or a principal ARN; an ARN is reduced
  * to its key the way the authorizer's identity is (an assumed-role session matches its role).
  */
 export function callerKeyOf(value: string): string | undefined {
   if (value.startsWith('arn:')) return awsCaller(value)?.key;
-  return CALLER_KEY.test(value) ? value : undefined;
+  return CALLER_KEY_PATTERN.test(value) ? value : undefined;
 }

@@ -4,6 +4,7 @@
  * credentials under wrong assumptions.
  */
 import * as z from 'zod';
+import { BODY_LIMIT_BYTES } from '../contracts/limits.js';
 
 const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 const positiveInt = z.coerce.number().int().positive();
@@ -26,7 +27,7 @@ const envSchema = z.object({
   BROKER_STS_TIMEOUT_MS: positiveInt.max(25_000).default(3_000),
   BROKER_DYNAMODB_MAX_ATTEMPTS: positiveInt.max(5).default(2),
   BROKER_DYNAMODB_TIMEOUT_MS: positiveInt.max(25_000).default(1_500),
-  BROKER_MAX_BODY_BYTES: positiveInt.max(1_048_576).default(65_536),
+  BROKER_MAX_BODY_BYTES: positiveInt.max(BODY_LIMIT_BYTES.max).default(BODY_LIMIT_BYTES.default),
   BROKER_VOLCENGINE_ENDPOINT: z.string().url().default('https://sts.volcengineapi.com'),
   BROKER_VOLCENGINE_REGION: z.string().default('cn-north-1'),
   BROKER_VOLCENGINE_ACCESS_KEY_ID: z.string().optional(),

@@ -4,37 +4,12 @@
  * generated from these same schemas (config/grants.schema.json).
  */
 import * as z from 'zod';
-
-/** IAM names: role and user names are unique per account whatever their path. */
-const IAM_NAME = '[\\w+=,.@-]{1,64}';
-const IAM_PATH = '(?:/[\\x21-\\x7e]{1,510})?/';
-
-export const awsPrincipalArn = z
-  .string()
-  .regex(new RegExp(`^arn:aws(?:-cn|-us-gov)?:iam::\\d{12}:(?:role|user)${IAM_PATH}${IAM_NAME}$`), {
-    message: 'must be an IAM role or user ARN, e.g. arn:aws:iam::111111111111:role/reporting-service',
-  });
-
-export const oidcCaller = z
-  .object({
-    issuer: z
-      .string()
-      .url()
-      // '#' separates issuer and subject in caller keys: refusing it keeps keys unambiguous.
-      .refine((issuer) => !issuer.includes('#'), { message: 'must not contain #' })
-      .describe('The OIDC issuer (the `iss` claim).'),
-    subject: z.string().min(1).max(255).describe('The subject (the `sub` claim).'),
-  })
-  .strict();
-
-export const callerRef = z.union([awsPrincipalArn, oidcCaller]);
-export type CallerRef = z.infer<typeof callerRef>;
-
-const grantId = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, { message: 'must be 2-63 of lower-case letters, digits and -' });
-
-const durationSeconds = z.number().int().min(900).max(43_200);
+import { callerRef, durationSeconds, grantId, volcengineRoleTrn } from '../contracts/fields.js';
+import {
+  AWS_ROLE_ARN_PATTERN,
+  DEFAULT_ROLE_MAX_SESSION_SECONDS,
+  DURATION_LIMITS,
+} from '../contracts/limits.js';
 
 const tagKey = z
   .string()
@@ -83,11 +58,7 @@ export const awsGrant = z
   .object({
     ...commonGrantFields,
     provider: z.literal('aws'),
-    roleArn: z
-      .string()
-      .regex(new RegExp(`^arn:aws(?:-cn|-us-gov)?:iam::\\d{12}:role${IAM_PATH}${IAM_NAME}$`), {
-        message: 'must be an IAM role ARN',
-      }),
+    roleArn: z.string().regex(AWS_ROLE_ARN_PATTERN, { message: 'must be an IAM role ARN' }),
     externalId: z
       .string()
       .regex(/^[\w+=,./@:-]{2,1224}$/, { message: 'must be 2-1224 of [\\w+=,./@:-]' })
@@ -102,8 +73,8 @@ export const awsGrant = z
       })
       .describe('Session tags; values may use {caller.name}, {caller.account}, {caller.id}, {grant.id}.'),
     roleMaxSessionDurationSeconds: durationSeconds
-      .default(3600)
-      .describe("The target role's MaxSessionDuration (IAM default 3600)."),
+      .default(DEFAULT_ROLE_MAX_SESSION_SECONDS)
+      .describe(`The target role's MaxSessionDuration (IAM default ${DEFAULT_ROLE_MAX_SESSION_SECONDS}).`),
   })
   .strict();
 
@@ -111,9 +82,7 @@ export const volcengineGrant = z
   .object({
     ...commonGrantFields,
     provider: z.literal('volcengine'),
-    roleTrn: z.string().regex(/^trn:iam::\d{1,20}:role\/[\w+=,.@-]{1,64}$/, {
-      message: 'must be trn:iam::{accountId}:role/{name}',
-    }),
+    roleTrn: volcengineRoleTrn,
   })
   .strict();
 
@@ -140,7 +109,7 @@ export const grantsFile = z
           message: `duplicate grant id ${g.id}`,
         });
       seen.add(g.id);
-      const max = g.maxDurationSeconds ?? 43_200;
+      const max = g.maxDurationSeconds ?? DURATION_LIMITS.max;
       if (g.defaultDurationSeconds !== undefined && g.defaultDurationSeconds > max) {
         ctx.addIssue({
           code: 'custom',

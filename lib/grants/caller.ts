@@ -4,7 +4,8 @@
  * the session name of an assumed role is kept for attribution and never used to match
  * (invariant 2).
  */
-import type { CallerRef } from '../config/grants-schema.js';
+import type { CallerRef } from '../contracts/fields.js';
+import { ASSUMED_ROLE_ARN_PATTERN, IAM_PRINCIPAL_ARN_PATTERN } from '../contracts/limits.js';
 
 export type Caller =
   | {
@@ -22,17 +23,12 @@ export type Caller =
     }
   | { kind: 'oidc'; issuer: string; subject: string; name: string; key: string };
 
-const ASSUMED_ROLE =
-  /^arn:(aws(?:-cn|-us-gov)?):sts::(\d{12}):assumed-role\/([\w+=,.@-]{1,64})\/([\w+=,.@-]{2,64})$/;
-const IAM_PRINCIPAL =
-  /^arn:(aws(?:-cn|-us-gov)?):iam::(\d{12}):(role|user)\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
-
 const awsKey = (account: string, type: 'role' | 'user', name: string) => `aws:${account}:${type}/${name}`;
 const oidcKey = (issuer: string, subject: string) => `oidc:${issuer}#${subject}`;
 
 /** Normalizes an authenticated AWS principal ARN; undefined when it is not a shape we accept. */
 export function awsCaller(principalArn: string): Caller | undefined {
-  const assumed = ASSUMED_ROLE.exec(principalArn);
+  const assumed = ASSUMED_ROLE_ARN_PATTERN.exec(principalArn);
   if (assumed) {
     const [, , account = '', name = '', sessionName] = assumed;
     return {
@@ -45,7 +41,7 @@ export function awsCaller(principalArn: string): Caller | undefined {
       key: awsKey(account, 'role', name),
     };
   }
-  const iam = IAM_PRINCIPAL.exec(principalArn);
+  const iam = IAM_PRINCIPAL_ARN_PATTERN.exec(principalArn);
   if (iam) {
     const [, , account = '', type, name = ''] = iam;
     const principalType = type === 'user' ? 'user' : 'role';

@@ -1,80 +1,125 @@
 /**
- * OpenAPI 3.1 document generated from the zod schemas the handlers validate with, so
- * the published contract cannot drift from the code (no hand-written duplicate).
+ * The OpenAPI 3.1 document, generated from the route contracts the handlers validate
+ * with, so the published API cannot drift from the code (no hand-written duplicate).
+ * Every route appears twice: the IAM path (SigV4) and its /v1/oidc/ twin (bearer JWT).
  */
 import * as z from 'zod';
+import { COMMON_PROBLEMS, type ProblemStatus, problemBodyWithCodes } from '../contracts/problem.js';
+import { oidcPath, type RouteContract } from '../contracts/route.js';
+import type { Route } from './handler.js';
 
-export interface OpenApiOperation {
-  method: 'get' | 'post';
-  path: string;
-  summary: string;
-  description?: string;
-  requestBody?: z.ZodType;
-  query?: z.ZodObject;
-  responses: Record<string, { description: string; schema?: z.ZodType }>;
-}
+type JsonSchema = Record<string, unknown>;
 
-const problem = {
-  description: 'Problem details (RFC 9457)',
-  content: {
-    'application/problem+json': {
-      schema: {
-        type: 'object',
-        properties: {
-          type: { type: 'string' },
-          title: { type: 'string' },
-          status: { type: 'integer' },
-          detail: { type: 'string' },
-          code: { type: 'string' },
-          requestId: { type: 'string' },
-          errors: { type: 'array', items: { type: 'object' } },
-        },
-      },
-    },
-  },
+const PROBLEM_TITLES: Record<ProblemStatus, string> = {
+  400: 'Invalid request (field paths in `errors`)',
+  401: 'Not authenticated',
+  403: 'Not allowed (a generic message)',
+  404: 'Not found',
+  413: 'Body too large',
+  429: 'Over the rate limit: wait Retry-After seconds',
+  500: 'Internal error (details in the log only)',
+  503: 'A dependency failed: retry after Retry-After seconds',
 };
 
-const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/** Seconds a client should wait; the broker never asks for more than an hour. */
+const RETRY_AFTER = {
+  description: 'Seconds to wait before retrying',
+  schema: { type: 'integer', minimum: 0, maximum: 3600 },
+};
 
-export function buildOpenApi(info: { version: string }, operations: OpenApiOperation[]) {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of operations) {
-    const responses: Record<string, unknown> = {};
-    for (const [status, response] of Object.entries(op.responses)) {
-      responses[status] = response.schema
-        ? {
-            description: response.description,
-            content: { 'application/json': { schema: jsonSchema(response.schema) } },
-          }
-        : { description: response.description };
+/** JSON Schema 2020-12 (the dialect of OpenAPI 3.1) of one zod schema, as its side of the wire sees it. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as JsonSchema;
+  return rest;
+}
+
+function parameters(contract: RouteContract) {
+  const list: JsonSchema[] = [];
+  for (const [location, shape] of [
+    ['path', contract.request.path?.shape],
+    ['query', contract.request.query?.shape],
+  ] as const) {
+    for (const [name, field] of Object.entries(shape ?? {})) {
+      const schema = field as z.ZodType;
+      const { description, ...fieldSchema } = jsonSchema(schema, 'input');
+      list.push({
+        name,
+        in: location,
+        required: location === 'path' || !schema.safeParse(undefined).success,
+        ...(description === undefined ? {} : { description }),
+        schema: fieldSchema,
+      });
     }
-    for (const status of ['400', '401', '403', '413', '429', '503']) responses[status] ??= problem;
-    const parameters = op.query
-      ? Object.entries(op.query.shape).map(([name, schema]) => ({
-          name,
-          in: 'query',
-          required: false,
-          schema: jsonSchema(schema as z.ZodType),
-        }))
-      : undefined;
-    paths[op.path] = {
-      ...paths[op.path],
-      [op.method]: {
-        summary: op.summary,
-        description: op.description,
-        security: [{ sigv4: [] }, { oidc: [] }],
-        ...(parameters ? { parameters } : {}),
-        ...(op.requestBody
-          ? {
-              requestBody: {
-                required: true,
-                content: { 'application/json': { schema: jsonSchema(op.requestBody) } },
-              },
-            }
-          : {}),
-        responses,
-      },
+  }
+  return list;
+}
+
+function responses(contract: RouteContract) {
+  const answers: Record<string, unknown> = {};
+  for (const [status, answer] of Object.entries(contract.responses)) {
+    if (!answer) continue;
+    answers[status] = {
+      description: answer.description,
+      content: { 'application/json': { schema: jsonSchema(answer.schema, 'output') } },
     };
+  }
+  const problems: Partial<Record<ProblemStatus, readonly [string, ...string[]]>> = {
+    ...COMMON_PROBLEMS,
+    ...contract.problems,
+  };
+  for (const [status, codes] of Object.entries(problems)) {
+    if (!codes) continue;
+    const problemStatus = Number(status) as ProblemStatus;
+    answers[status] = {
+      description: `${PROBLEM_TITLES[problemStatus]}. Codes: ${codes.join(', ')}`,
+      ...(problemStatus === 429 || problemStatus === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
+      content: { 'application/problem+json': { schema: jsonSchema(problemBodyWithCodes(codes), 'output') } },
+    };
+  }
+  return answers;
+}
+
+function operation(contract: RouteContract, twin: 'iam' | 'oidc') {
+  const params = parameters(contract);
+  return {
+    operationId: twin === 'iam' ? contract.operationId : `${contract.operationId}Oidc`,
+    summary: contract.summary,
+    description: [
+      contract.description,
+      twin === 'iam'
+        ? `Signed with SigV4 (execute-api). JWT callers use ${contract.method} ${oidcPath(contract.path)}.`
+        : `The bearer-JWT twin of ${contract.method} ${contract.path}.`,
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+    security: [twin === 'iam' ? { sigv4: [] } : { oidc: [] }],
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(contract.request.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(contract.request.body, 'input') } },
+          },
+        }
+      : {}),
+    responses: responses(contract),
+  };
+}
+
+export function buildOpenApi(info: { version: string }, contracts: readonly RouteContract[]) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const contract of contracts) {
+    const method = contract.method.toLowerCase();
+    for (const [path, twin] of [
+      [contract.path, 'iam'],
+      [oidcPath(contract.path), 'oidc'],
+    ] as const) {
+      paths[path] = { ...paths[path], [method]: operation(contract, twin) };
+    }
   }
   return {
     openapi: '3.1.0',
@@ -92,4 +137,10 @@ export function buildOpenApi(info: { version: string }, operations: OpenApiOpera
     },
     paths,
   };
+}
+
+/** GET /v1/openapi.json: the document is built once, at cold start. */
+export function openApiRoute(version: string, contracts: readonly RouteContract[]): Route {
+  const document = buildOpenApi({ version }, contracts);
+  return { name: 'openapi', handle: async () => ({ status: 200, body: document }) };
 }

@@ -4,8 +4,12 @@
  * shorter session breaks a rotation job later, and a silently longer one widens exposure.
  */
 import type { Grant } from '../config/grants-schema.js';
+import {
+  DEFAULT_DURATION_SECONDS,
+  PROVIDER_DURATION_LIMITS,
+  ROLE_CHAINING_MAX_SECONDS,
+} from '../contracts/limits.js';
 import { durationOutOfRange } from '../errors.js';
-import { PROVIDER_DURATION_LIMITS } from '../providers/issuer.js';
 
 export type DurationBound = 'provider_maximum' | 'grant_maximum' | 'role_maximum' | 'role_chaining';
 
@@ -16,17 +20,13 @@ export interface DurationRange {
   maxSetBy: DurationBound;
 }
 
-/** AWS caps sessions assumed by a role session (the broker's Lambda role) at one hour. */
-const ROLE_CHAINING_MAX = 3600;
-const SAFE_DEFAULT = 900;
-
 export function durationRange(grant: Grant, options: { roleChaining: boolean }): DurationRange {
   const limits = PROVIDER_DURATION_LIMITS[grant.provider];
   const bounds: [DurationBound, number][] = [['provider_maximum', limits.max]];
   if (grant.maxDurationSeconds !== undefined) bounds.push(['grant_maximum', grant.maxDurationSeconds]);
   if (grant.provider === 'aws') {
     bounds.push(['role_maximum', grant.roleMaxSessionDurationSeconds]);
-    if (options.roleChaining) bounds.push(['role_chaining', ROLE_CHAINING_MAX]);
+    if (options.roleChaining) bounds.push(['role_chaining', ROLE_CHAINING_MAX_SECONDS]);
   }
   const [maxSetBy, max] = bounds.reduce((lowest, bound) => (bound[1] < lowest[1] ? bound : lowest));
   return { min: limits.min, max, maxSetBy };
@@ -38,7 +38,8 @@ export function boundDuration(
   options: { roleChaining: boolean },
 ): { durationSeconds: number; range: DurationRange } {
   const range = durationRange(grant, options);
-  const durationSeconds = requested ?? Math.min(grant.defaultDurationSeconds ?? SAFE_DEFAULT, range.max);
+  const durationSeconds =
+    requested ?? Math.min(grant.defaultDurationSeconds ?? DEFAULT_DURATION_SECONDS, range.max);
   if (!Number.isSafeInteger(durationSeconds) || durationSeconds < range.min || durationSeconds > range.max) {
     throw durationOutOfRange(range, `for this grant (maximum set by ${range.maxSetBy.replace('_', ' ')})`);
   }

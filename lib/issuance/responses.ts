@@ -3,36 +3,14 @@
  * `credentials` object of an issued response, built only after the ISSUED record committed.
  */
 import { type Grant, grantRole } from '../config/grants-schema.js';
-import type { IssuedSession, ProviderName } from '../providers/issuer.js';
+import type { DryRunDecisionBody, IssuedCredentialsBody } from '../contracts/issue-credentials.js';
+import type { IssuedSession } from '../providers/issuer.js';
 import type { DurationRange } from './duration.js';
 import type { SessionPolicy } from './session-policy.js';
 
-export interface IssuedResponse {
-  issuanceId: string;
-  grant: string;
-  provider: ProviderName;
-  roleArn: string;
-  assumedRoleArn: string;
-  sourceIdentity?: string;
-  durationSeconds: number;
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string; expiration: string };
-}
-
-export interface DryRunResponse {
-  dryRun: true;
-  decision: 'allow';
-  issuanceId: string;
-  grant: string;
-  provider: ProviderName;
-  roleArn: string;
-  durationSeconds: number;
-  durationRange: DurationRange;
-  roleSessionName: string;
-  sourceIdentity?: string;
-  sessionTags?: Record<string, string>;
-  sessionPolicy: { source: SessionPolicy['source']; document?: unknown; size: number; sha256?: string };
-  containment?: SessionPolicy['containment'];
-}
+/** The 201 and the dry-run 200 bodies, as the route contract defines them. */
+export type IssuedResponse = IssuedCredentialsBody;
+export type DryRunResponse = DryRunDecisionBody;
 
 export function toIssuedResponse(
   issuanceId: string,

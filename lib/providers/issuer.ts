@@ -5,13 +5,9 @@
  */
 import type { Budget } from '../budget.js';
 
-export type ProviderName = 'aws' | 'volcengine';
+import type { ProviderName } from '../contracts/limits.js';
 
-/** Duration limits documented by each provider (AWS STS and Volcengine STS AssumeRole API references). */
-export const PROVIDER_DURATION_LIMITS: Record<ProviderName, { min: number; max: number }> = {
-  aws: { min: 900, max: 43_200 },
-  volcengine: { min: 900, max: 43_200 },
-};
+export { PROVIDER_DURATION_LIMITS, type ProviderName } from '../contracts/limits.js';
 
 export interface AssumeRoleInput {
   /** AWS role ARN or Volcengine role TRN, from the grant. */

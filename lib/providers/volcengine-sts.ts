@@ -9,14 +9,14 @@
  * - Throttling and server-side failures are retried with jitter inside the request budget,
  *   then reported as 503; the provider's own words go to internalReason only.
  */
-import { dependencyUnavailable, durationOutOfRange, grantMisconfigured } from '../errors.js';
+
 import {
-  type AssumeRoleInput,
-  type Budget,
-  type IssuedSession,
-  type Issuer,
   PROVIDER_DURATION_LIMITS,
-} from './issuer.js';
+  SESSION_NAME_PATTERN,
+  VOLCENGINE_ROLE_TRN_PATTERN,
+} from '../contracts/limits.js';
+import { dependencyUnavailable, durationOutOfRange, grantMisconfigured } from '../errors.js';
+import type { AssumeRoleInput, Budget, IssuedSession, Issuer } from './issuer.js';
 import { defaultSleep, RetriesExhausted, withRetries } from './retry.js';
 import { signVolcengineRequest, type VolcengineSigningKey } from './volcengine-signer.js';
 import { interpretAssumeRoleResponse, TransientFailure } from './volcengine-sts-response.js';
@@ -36,8 +36,6 @@ export interface VolcengineIssuerOptions {
 }
 
 const DEPENDENCY = 'volcengine-sts';
-const ROLE_TRN = /^trn:iam::\d{1,20}:role\/[\w+=,.@-]{1,64}$/;
-const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 
 export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
   const origin = new URL(options.endpoint).origin;
@@ -104,10 +102,10 @@ function assumeRoleQuery(input: AssumeRoleInput): Record<string, string> {
   }
   // The rest comes from the grant and the caller's identity, not from the request body: a
   // failure here is a grant the broker cannot serve, not something the caller can fix.
-  if (!ROLE_TRN.test(input.roleArn)) {
+  if (!VOLCENGINE_ROLE_TRN_PATTERN.test(input.roleArn)) {
     throw grantMisconfigured('Volcengine role is not a TRN trn:iam::{accountId}:role/{name}');
   }
-  if (!SESSION_NAME.test(input.roleSessionName)) {
+  if (!SESSION_NAME_PATTERN.test(input.roleSessionName)) {
     throw grantMisconfigured('Volcengine RoleSessionName is not 2-64 characters of [\\w+=,.@-]');
   }
   // Volcengine has no external id or session tags: dropping them silently would weaken a grant.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { issueRequestSchema } from '../../functions/issue-credentials/schema.js';
+import { issueRequest as issueRequestSchema } from '../../lib/contracts/issue-credentials.js';
 
 const ALLOWED = new Set(['grant', 'roleArn', 'durationSeconds', 'policy', 'dryRun']);
 

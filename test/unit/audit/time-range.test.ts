@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkRange, dayScan, daysNewestFirst, parseInstant } from '../../../lib/audit/time-range.js';
+import { checkRange, dayScan, daysNewestFirst } from '../../../lib/audit/time-range.js';
+import { parseInstant } from '../../../lib/contracts/instant.js';
 
 describe('parseInstant', () => {
   it('reads ISO 8601 with a zone, a bare UTC date, epoch seconds and epoch milliseconds', () => {

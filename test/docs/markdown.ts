@@ -93,3 +93,15 @@ export function fenceAfterHeading(source: string, heading: string): string {
   if (start === -1) return '';
   return tokens.slice(start).find((token) => token.type === 'fence')?.content ?? '';
 }
+
+/** The text under the heading with this exact inline text, up to the next heading of its level or above. */
+export function sectionOf(source: string, heading: string): string {
+  const lines = source.split('\n');
+  const start = lines.findIndex((line) => /^#{1,6} /.test(line) && line.replace(/^#+ /, '') === heading);
+  if (start === -1) return '';
+  const level = (lines[start]?.match(/^#+/)?.[0] ?? '#').length;
+  const next = lines.findIndex(
+    (line, index) => index > start && /^#{1,6} /.test(line) && (line.match(/^#+/)?.[0] ?? '').length <= level,
+  );
+  return lines.slice(start + 1, next === -1 ? undefined : next).join('\n');
+}

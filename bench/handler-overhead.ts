@@ -9,15 +9,14 @@
 import type { Context } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { issueCredentialsRoute } from '../functions/issue-credentials/route.js';
-import type { AuditStore } from '../lib/audit/dynamodb-store.js';
 import { loadGrants } from '../lib/config/grants.js';
 import { makeAllowList } from '../lib/grants/allow-list.js';
 import { awsCaller } from '../lib/grants/caller.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { makeIssueCredentials } from '../lib/issuance/issue-credentials.js';
+import type { AuditStore, Issuer } from '../lib/issuance/ports.js';
 import { makeLogger } from '../lib/observability/logger.js';
 import { makeMetrics, metricsMiddleware } from '../lib/observability/metrics.js';
-import type { Issuer } from '../lib/providers/issuer.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../test/support/lambda.js';
 import { appendResult } from './support/results.js';
 import { sinkOutput } from './support/sink.js';
@@ -51,6 +50,7 @@ const issue = makeIssueCredentials({
   roleChaining: true,
   rateLimiter: { consume: async () => undefined },
   metrics: metrics.issuance,
+  onAuditGap: () => undefined,
 });
 const handler = httpHandler(issueCredentialsRoute(issue), {
   logger,

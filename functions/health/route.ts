@@ -3,8 +3,9 @@
  * mints with (GetCallerIdentity, and a GetItem on the audit table), so "healthy" means
  * "can issue", not merely "the Lambda started".
  */
-import type { AuditStore } from '../../lib/audit/dynamodb-store.js';
+
 import type { Route } from '../../lib/http/handler.js';
+import type { AuditStore } from '../../lib/issuance/ports.js';
 import type { IdentityProbe } from '../../lib/providers/aws-sts.js';
 
 export function healthRoute(deps: {

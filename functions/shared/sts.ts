@@ -4,8 +4,8 @@
  * stack): no endpoint branches here.
  */
 import { STSClient } from '@aws-sdk/client-sts';
+import type { Issuers } from '../../lib/issuance/ports.js';
 import { makeAwsIssuer } from '../../lib/providers/aws-sts.js';
-import type { Issuers } from '../../lib/providers/issuer.js';
 import { makeVolcengineIssuer } from '../../lib/providers/volcengine-sts.js';
 import { config } from './runtime.js';
 

@@ -7,15 +7,15 @@
  * credentials are dropped at once; each result is a VERIFY audit record. One failing
  * grant never stops the others.
  */
-import type { AuditStore } from '../../lib/audit/dynamodb-store.js';
 import type { AuditRecord } from '../../lib/audit/record.js';
 import type { Budget } from '../../lib/budget.js';
 import { type Grant, grantRole } from '../../lib/config/grants-schema.js';
 import { BrokerError, providerNotConfigured } from '../../lib/errors.js';
 import type { Caller } from '../../lib/grants/caller.js';
+import type { AuditStore, Issuers } from '../../lib/issuance/ports.js';
 import { chooseSessionPolicy } from '../../lib/issuance/session-policy.js';
 import { renderSessionTags } from '../../lib/issuance/session-tags.js';
-import { type Issuers, PROVIDER_DURATION_LIMITS } from '../../lib/providers/issuer.js';
+import { PROVIDER_DURATION_LIMITS } from '../../lib/providers/issuer.js';
 
 /** Who the VERIFY records name: the broker's own scheduled job, not a caller. */
 export const VERIFY_CALLER_KEY = 'system:verify-grants';

@@ -12,14 +12,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { ANSWER_RESERVE_MS, type Budget, callTimeoutMs, RESERVE_MS } from '../budget.js';
 import { BrokerError, dependencyUnavailable } from '../errors.js';
-import { type AuditRecord, indexKeys } from './record.js';
-
-export interface AuditStore {
-  /** Adds one record; throws a 503 BrokerError when it did not commit. */
-  append(record: AuditRecord, budget: Budget): Promise<void>;
-  /** A cheap read through the same client and permissions, for the health check. */
-  probe(budget: Budget): Promise<void>;
-}
+import type { AuditStore } from '../issuance/ports.js';
+import { indexKeys } from './record.js';
 
 export interface DynamoAuditStoreOptions {
   client: DynamoDBClient;

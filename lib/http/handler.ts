@@ -7,13 +7,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
-import { budgetFromDeadline } from '../budget.js';
 import type { Caller } from '../grants/caller.js';
-import type { RequestFacts } from '../issuance/issue-credentials.js';
 import type { BrokerLogger } from '../observability/logger.js';
 import { assertBodySize, parseBody, rawBody, validate } from './body.js';
 import { callerFromRequestContext } from './identity.js';
 import { problemResponse, SECURITY_HEADERS, toBrokerError } from './problem.js';
+import { type RequestFacts, requestFacts, requestIdOf } from './request-facts.js';
 
 export type HttpEvent = APIGatewayProxyEventV2;
 
@@ -67,12 +66,7 @@ export function httpHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOption
 
   const core = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     const started = now();
-    const facts: RequestFacts = {
-      requestId: requestIdOf(event, context),
-      sourceIp: event.requestContext?.http?.sourceIp,
-      userAgent: event.requestContext?.http?.userAgent,
-      budget: budgetFromDeadline(started + context.getRemainingTimeInMillis(), now),
-    };
+    const facts = requestFacts(event, context, started, now);
     assertBodySize(event, options.maxBodyBytes);
     const caller = await authenticate(event);
     options.logger.appendKeys({ caller: caller.key });
@@ -123,9 +117,6 @@ function problemJsonErrors(logger: BrokerLogger, routeName: string): HttpMiddlew
     },
   };
 }
-
-const requestIdOf = (event: HttpEvent, context: Context) =>
-  context.awsRequestId ?? event.requestContext?.requestId ?? 'unknown';
 
 /** Error name and message only: causes from SDKs may embed request parameters. */
 function describeCause(error: unknown): string {

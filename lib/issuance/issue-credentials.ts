@@ -4,15 +4,24 @@
  * STS call without a committed INTENT, no credentials without a committed ISSUED.
  */
 
-import type { AuditStore } from '../audit/dynamodb-store.js';
 import type { AuditRecord } from '../audit/record.js';
 import type { Budget } from '../budget.js';
 import { grantRole } from '../config/grants-schema.js';
 import { ambiguousRole, BrokerError, forbidden, providerNotConfigured } from '../errors.js';
 import type { AllowList, Authorization, GrantSelector } from '../grants/allow-list.js';
 import { type Caller, callerPrincipal } from '../grants/caller.js';
-import type { Issuers, ProviderName } from '../providers/issuer.js';
+import type { RequestFacts } from '../http/request-facts.js';
 import { boundDuration } from './duration.js';
+import type {
+  AuditGapReporter,
+  AuditStore,
+  Clock,
+  IdSource,
+  IssuanceDependency,
+  IssuanceMetrics,
+  Issuers,
+  RateLimiter,
+} from './ports.js';
 import { type DryRunResponse, type IssuedResponse, toDryRunResponse, toIssuedResponse } from './responses.js';
 import { roleSessionName, sourceIdentity } from './session-identity.js';
 import { chooseSessionPolicy } from './session-policy.js';
@@ -20,47 +29,23 @@ import { renderSessionTags } from './session-tags.js';
 
 export type IssueRequest = GrantSelector & { durationSeconds?: number; policy?: unknown; dryRun?: boolean };
 
-export interface RequestFacts {
-  requestId: string;
-  sourceIp?: string;
-  userAgent?: string;
-  budget: Budget;
-}
-
-/** Throws a 429 BrokerError when the caller is over its rate for this grant. */
-export interface RateLimiter {
-  consume(caller: Caller, grantId: string, limitPerMinute: number | undefined, budget: Budget): Promise<void>;
-}
-
-export type IssuanceDependency = 'sts' | 'audit';
-
-/** Counts decisions and times dependencies; lib/observability/metrics.ts emits them as EMF. */
-export interface IssuanceMetrics {
-  request(facts: { requestId: string; caller: string }): void;
-  issued(provider: ProviderName): void;
-  denied(reason: string): void;
-  failed(dependency: IssuanceDependency): void;
-  latency(dependency: IssuanceDependency, ms: number): void;
-}
-
 export interface IssueDeps {
   allowList: AllowList;
   audit: AuditStore;
   issuers: Issuers;
-  newIssuanceId: () => string;
-  clock: () => Date;
+  rateLimiter: RateLimiter;
+  metrics: IssuanceMetrics;
+  newIssuanceId: IdSource;
+  clock: Clock;
+  onAuditGap: AuditGapReporter;
+  /** The broker runs on a role session itself: STS caps chained sessions at one hour. */
   roleChaining: boolean;
-  rateLimiter?: RateLimiter;
-  /** Told when a best-effort FAILED record could not be written (the INTENT stays unconfirmed). */
-  onAuditGap?: (issuanceId: string, error: unknown) => void;
-  metrics?: IssuanceMetrics;
 }
 
 export function makeIssueCredentials(deps: IssueDeps) {
   const { metrics } = deps;
   // Every dependency call goes through here: its latency, and a Failed count when it throws.
   const measured = async <T>(dependency: IssuanceDependency, call: () => Promise<T>): Promise<T> => {
-    if (!metrics) return call();
     const started = performance.now();
     try {
       return await call();
@@ -82,7 +67,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
     facts: RequestFacts,
   ): Promise<IssuedResponse | DryRunResponse> {
     const issuanceId = deps.newIssuanceId();
-    metrics?.request({ requestId: facts.requestId, caller: caller.key });
+    metrics.request({ requestId: facts.requestId, caller: caller.key });
     const record = (decision: AuditRecord['decision'], fields: Partial<AuditRecord>): AuditRecord => ({
       issuanceId,
       decision,
@@ -99,7 +84,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
     const authorization: Authorization = deps.allowList.authorize(caller, request);
     if (!authorization.allowed) {
       const requested = 'grant' in request ? { grantId: request.grant } : { roleArn: request.roleArn };
-      metrics?.denied(authorization.reason);
+      metrics.denied(authorization.reason);
       await audit.append(record('DENIED', { ...requested, reason: authorization.reason }), facts.budget);
       if (authorization.reason === 'ambiguous_role') {
         throw ambiguousRole();
@@ -124,7 +109,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
         return { durationSeconds, range, policy, names, sessionTags: renderSessionTags(grant, caller) };
       },
       (error) => {
-        metrics?.denied(error.code);
+        metrics.denied(error.code);
         return audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget);
       },
     );
@@ -143,15 +128,13 @@ export function makeIssueCredentials(deps: IssueDeps) {
       return toDryRunResponse(issuanceId, grant, plan);
     }
 
-    if (deps.rateLimiter) {
-      await refuseAudited(
-        () => deps.rateLimiter?.consume(caller, grant.id, grant.rateLimitPerMinute, facts.budget),
-        (error) => {
-          metrics?.denied(error.code);
-          return audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget);
-        },
-      );
-    }
+    await refuseAudited(
+      () => deps.rateLimiter.consume(caller, grant.id, grant.rateLimitPerMinute, facts.budget),
+      (error) => {
+        metrics.denied(error.code);
+        return audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget);
+      },
+    );
 
     const issuer = deps.issuers[grant.provider];
     if (!issuer) throw providerNotConfigured();
@@ -184,7 +167,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
           }),
           facts.budget,
         )
-        .catch((auditError: unknown) => deps.onAuditGap?.(issuanceId, auditError));
+        .catch((auditError: unknown) => deps.onAuditGap(issuanceId, auditError));
       throw error;
     }
 
@@ -198,7 +181,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
       }),
       facts.budget,
     );
-    metrics?.issued(grant.provider);
+    metrics.issued(grant.provider);
     return toIssuedResponse(issuanceId, grant, plan.durationSeconds, session);
   };
 }

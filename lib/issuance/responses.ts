@@ -4,8 +4,8 @@
  */
 import { type Grant, grantRole } from '../config/grants-schema.js';
 import type { DryRunDecisionBody, IssuedCredentialsBody } from '../contracts/issue-credentials.js';
-import type { IssuedSession } from '../providers/issuer.js';
 import type { DurationRange } from './duration.js';
+import type { IssuedSession } from './ports.js';
 import type { SessionPolicy } from './session-policy.js';
 
 /** The 201 and the dry-run 200 bodies, as the route contract defines them. */

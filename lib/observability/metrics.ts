@@ -14,7 +14,7 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MetricsOptions } from '@aws-lambda-powertools/metrics/types';
-import type { IssuanceDependency, IssuanceMetrics } from '../issuance/issue-credentials.js';
+import type { IssuanceDependency, IssuanceMetrics } from '../issuance/ports.js';
 import type { BrokerLogger } from './logger.js';
 
 export const METRICS_NAMESPACE = 'CredentialBroker';

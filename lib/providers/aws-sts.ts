@@ -7,7 +7,7 @@
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { type Budget, callTimeoutMs } from '../budget.js';
 import { BrokerError, dependencyUnavailable, forbidden, providerRejectedRequest } from '../errors.js';
-import type { AssumeRoleInput, IssuedSession, Issuer } from './issuer.js';
+import type { AssumeRoleInput, IssuedSession, Issuer } from '../issuance/ports.js';
 
 export interface AwsIssuerOptions {
   client: STSClient;

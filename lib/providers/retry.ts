@@ -5,7 +5,7 @@
  * Full jitter (sleep = random × min(cap, base × 2^n)) keeps many Lambdas that were throttled
  * together from retrying in lock-step against the shared STS quota.
  */
-import type { Budget } from './issuer.js';
+import type { Budget } from '../budget.js';
 
 export interface Attempt {
   /** 1-based. */

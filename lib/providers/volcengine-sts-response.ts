@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { dependencyUnavailable, forbidden, providerAuthFailed, providerRejectedRequest } from '../errors.js';
-import type { IssuedSession } from './issuer.js';
+import type { IssuedSession } from '../issuance/ports.js';
 
 const DEPENDENCY = 'volcengine-sts';
 

@@ -10,13 +10,14 @@
  *   then reported as 503; the provider's own words go to internalReason only.
  */
 
+import type { Budget } from '../budget.js';
 import {
   PROVIDER_DURATION_LIMITS,
   SESSION_NAME_PATTERN,
   VOLCENGINE_ROLE_TRN_PATTERN,
 } from '../contracts/limits.js';
 import { dependencyUnavailable, durationOutOfRange, grantMisconfigured } from '../errors.js';
-import type { AssumeRoleInput, Budget, IssuedSession, Issuer } from './issuer.js';
+import type { AssumeRoleInput, IssuedSession, Issuer } from '../issuance/ports.js';
 import { defaultSleep, RetriesExhausted, withRetries } from './retry.js';
 import { signVolcengineRequest, type VolcengineSigningKey } from './volcengine-signer.js';
 import { interpretAssumeRoleResponse, TransientFailure } from './volcengine-sts-response.js';

@@ -15,7 +15,7 @@ import {
 import { type Budget, callTimeoutMs } from '../budget.js';
 import { BrokerError, dependencyUnavailable, rateLimited } from '../errors.js';
 import type { Caller } from '../grants/caller.js';
-import type { RateLimiter } from '../issuance/issue-credentials.js';
+import type { RateLimiter } from '../issuance/ports.js';
 
 export const WINDOW_MS = 60_000;
 /** DynamoDB's TTL sweeps lazily; the grace only keeps a live window from vanishing early. */

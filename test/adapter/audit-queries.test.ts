@@ -7,11 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type CursorPosition, makeCursorSealer } from '../../lib/audit/cursor.js';
 import { makeDynamoAuditReader } from '../../lib/audit/dynamodb-reader.js';
-import { type AuditStore, makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
+import { makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
 import { type AuditQueries, makeAuditQueries } from '../../lib/audit/queries.js';
 import type { AuditFilters } from '../../lib/audit/query-plan.js';
 import type { AuditRecord } from '../../lib/audit/record.js';
 import type { BrokerError } from '../../lib/errors.js';
+import type { AuditStore } from '../../lib/issuance/ports.js';
 import {
   auditTableInput,
   ensureTable,

@@ -7,9 +7,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { type AuditStore, fromItem, makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
+import { fromItem, makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
 import type { AuditRecord } from '../../lib/audit/record.js';
 import { BrokerError } from '../../lib/errors.js';
+import type { AuditStore } from '../../lib/issuance/ports.js';
 import {
   auditTableInput,
   ensureTable,

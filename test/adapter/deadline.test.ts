@@ -28,6 +28,7 @@ import {
   startDynalite,
 } from '../../local/dynamodb.js';
 import { BROKER_AWS_PRINCIPAL, emulatedAwsRoles } from '../../local/stack.js';
+import { ignoreAuditGap, noMetrics } from '../support/fakes.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
@@ -112,6 +113,8 @@ function broker(dynamoUrl: string) {
     },
     clock: () => new Date(),
     roleChaining: true,
+    metrics: noMetrics,
+    onAuditGap: ignoreAuditGap,
   });
   return httpHandler(issueCredentialsRoute(issue), { logger: silentLogger(), maxBodyBytes: 65_536 });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import type { Budget } from '../../lib/budget.js';
 import { BrokerError } from '../../lib/errors.js';
-import type { AssumeRoleInput, Budget } from '../../lib/providers/issuer.js';
+import type { AssumeRoleInput } from '../../lib/issuance/ports.js';
 import { makeVolcengineIssuer, type VolcengineIssuerOptions } from '../../lib/providers/volcengine-sts.js';
 import {
   startVolcengineStsEmulator,

@@ -18,9 +18,10 @@ import { rateLimited } from '../../lib/errors.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
+import type { AssumeRoleInput, IssuedSession, Issuer } from '../../lib/issuance/ports.js';
 import { mapStsError } from '../../lib/providers/aws-sts.js';
-import type { AssumeRoleInput, IssuedSession, Issuer, ProviderName } from '../../lib/providers/issuer.js';
-import { FakeAuditStore, sampleSession } from '../support/fakes.js';
+import type { ProviderName } from '../../lib/providers/issuer.js';
+import { FakeAuditStore, noMetrics, sampleSession } from '../support/fakes.js';
 import { sampleGrantsFile } from '../support/grants.js';
 import { buildContext, buildEvent } from '../support/lambda.js';
 import { type CapturedLogs, capturingLogger } from '../support/logs.js';
@@ -92,6 +93,7 @@ function brokerWith(injected: Faults) {
     },
     onAuditGap: (issuanceId, error) =>
       logs.logger.error('FAILED record not written', { issuanceId, error: String(error) }),
+    metrics: noMetrics,
   });
   const handler = httpHandler(issueCredentialsRoute(issue), { logger: logs.logger, maxBodyBytes: 65_536 });
   return { handler, audit, minted: () => [...aws.minted, ...volcengine.minted] };

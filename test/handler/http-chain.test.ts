@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { dependencyUnavailable, durationOutOfRange } from '../../lib/errors.js';
 import type { Caller } from '../../lib/grants/caller.js';
 import { httpHandler, type Route, type RouteInput } from '../../lib/http/handler.js';
-import type { RequestFacts } from '../../lib/issuance/issue-credentials.js';
+import type { RequestFacts } from '../../lib/http/request-facts.js';
 import type { BrokerLogger } from '../../lib/observability/logger.js';
 import {
   buildContext,

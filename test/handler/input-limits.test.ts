@@ -11,7 +11,7 @@ import { issueCredentialsRoute } from '../../functions/issue-credentials/route.j
 import { makeAllowList } from '../../lib/grants/allow-list.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
-import { FakeAuditStore, FakeIssuer } from '../support/fakes.js';
+import { FakeAuditStore, FakeIssuer, ignoreAuditGap, noMetrics, noRateLimit } from '../support/fakes.js';
 import { REPORTS_ROLE, ROTATION_JOB, sampleGrantsFile } from '../support/grants.js';
 import { buildContext, buildEvent, type EventOptions } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
@@ -28,6 +28,9 @@ function setup() {
     newIssuanceId: () => '01JGZ8Q6Y3K4M5N6P7Q8R9S0TV',
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
+    rateLimiter: noRateLimit,
+    metrics: noMetrics,
+    onAuditGap: ignoreAuditGap,
   });
   const handler = httpHandler(issueCredentialsRoute(issue), { logger: silentLogger(), maxBodyBytes: LIMIT });
   const send = (options: EventOptions) => handler(buildEvent(options), buildContext());

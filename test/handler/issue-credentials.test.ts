@@ -10,6 +10,8 @@ import {
   ACCESS_KEY_ID,
   FakeAuditStore,
   FakeIssuer,
+  noMetrics,
+  noRateLimit,
   SECRET_ACCESS_KEY,
   SESSION_TOKEN,
   type Timeline,
@@ -32,6 +34,8 @@ function setup(logger: BrokerLogger = silentLogger()) {
     newIssuanceId: () => ISSUANCE_ID,
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
+    rateLimiter: noRateLimit,
+    metrics: noMetrics,
     onAuditGap: (issuanceId, error) =>
       logger.error('FAILED record not written', {
         issuanceId,

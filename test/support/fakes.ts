@@ -2,11 +2,19 @@
  * In-memory fakes for the use case's ports. Both write to one shared timeline, so a
  * test can assert the order of audit writes and STS calls (invariant 8).
  */
-import type { AuditStore } from '../../lib/audit/dynamodb-store.js';
 import type { AuditRecord } from '../../lib/audit/record.js';
 import type { Budget } from '../../lib/budget.js';
 import { dependencyUnavailable } from '../../lib/errors.js';
-import type { AssumeRoleInput, IssuedSession, Issuer, ProviderName } from '../../lib/providers/issuer.js';
+import type {
+  AssumeRoleInput,
+  AuditGapReporter,
+  AuditStore,
+  IssuanceMetrics,
+  IssuedSession,
+  Issuer,
+  RateLimiter,
+} from '../../lib/issuance/ports.js';
+import type { ProviderName } from '../../lib/providers/issuer.js';
 
 /** Distinctive secret values: any test can grep a response, a record or a log for them. */
 export const SECRET_ACCESS_KEY = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzSECRETzzKEY';
@@ -108,3 +116,18 @@ export class FakeIssuer implements Issuer {
     return { ...this.session };
   }
 }
+
+/** Explicitly no metrics: for tests that are not about metrics. */
+export const noMetrics: IssuanceMetrics = {
+  request: () => undefined,
+  issued: () => undefined,
+  denied: () => undefined,
+  failed: () => undefined,
+  latency: () => undefined,
+};
+
+/** Explicitly no rate limit: for tests that are not about the rate limit. */
+export const noRateLimit: RateLimiter = { consume: async () => undefined };
+
+/** Explicitly nobody to tell about an unwritten FAILED record: for tests that do not look. */
+export const ignoreAuditGap: AuditGapReporter = () => undefined;

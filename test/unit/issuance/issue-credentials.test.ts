@@ -4,21 +4,19 @@ import type { AuditRecord } from '../../../lib/audit/record.js';
 import { BrokerError, rateLimited } from '../../../lib/errors.js';
 import { makeAllowList } from '../../../lib/grants/allow-list.js';
 import type { Caller } from '../../../lib/grants/caller.js';
-import {
-  type IssueRequest,
-  makeIssueCredentials,
-  type RateLimiter,
-  type RequestFacts,
-} from '../../../lib/issuance/issue-credentials.js';
+import type { RequestFacts } from '../../../lib/http/request-facts.js';
+import { type IssueRequest, makeIssueCredentials } from '../../../lib/issuance/issue-credentials.js';
+import type { Issuers, RateLimiter } from '../../../lib/issuance/ports.js';
 import type { DryRunResponse, IssuedResponse } from '../../../lib/issuance/responses.js';
 import { sourceIdentity } from '../../../lib/issuance/session-identity.js';
 import { mapStsError } from '../../../lib/providers/aws-sts.js';
-import type { Issuers } from '../../../lib/providers/issuer.js';
 import { ampleBudget } from '../../support/budget.js';
 import {
   ACCESS_KEY_ID,
   FakeAuditStore,
   FakeIssuer,
+  noMetrics,
+  noRateLimit,
   SECRET_ACCESS_KEY,
   SESSION_TOKEN,
   type Timeline,
@@ -64,7 +62,8 @@ function setup(options: SetupOptions = {}) {
     newIssuanceId: () => ISSUANCE_ID,
     clock: () => NOW,
     roleChaining: true,
-    rateLimiter: options.rateLimiter,
+    rateLimiter: options.rateLimiter ?? noRateLimit,
+    metrics: noMetrics,
     onAuditGap: (issuanceId, error) => auditGaps.push({ issuanceId, error }),
   });
   const run = (request: IssueRequest, caller: Caller = reportingCaller()) => issue(caller, request, facts);

@@ -9,7 +9,7 @@ import { BrokerError } from '../../../lib/errors.js';
 import { makeAllowList } from '../../../lib/grants/allow-list.js';
 import { type IssueRequest, makeIssueCredentials } from '../../../lib/issuance/issue-credentials.js';
 import { ampleBudget } from '../../support/budget.js';
-import { FakeAuditStore, FakeIssuer } from '../../support/fakes.js';
+import { FakeAuditStore, FakeIssuer, ignoreAuditGap, noMetrics, noRateLimit } from '../../support/fakes.js';
 import {
   awsCallerOf,
   type GrantsFileInput,
@@ -34,6 +34,9 @@ function setup(edit: (input: GrantsFileInput) => void) {
     newIssuanceId: () => `01JKILLSWITCH${String(++issued).padStart(13, '0')}`,
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
+    rateLimiter: noRateLimit,
+    metrics: noMetrics,
+    onAuditGap: ignoreAuditGap,
   });
   const run = (request: IssueRequest) =>
     issue(reportingCaller(), request, { requestId: 'req-1', budget: ampleBudget() });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Budget } from '../../../lib/providers/issuer.js';
+import type { Budget } from '../../../lib/budget.js';
 import { type Attempt, backoffDelayMs, RetriesExhausted, withRetries } from '../../../lib/providers/retry.js';
 
 class Transient extends Error {}

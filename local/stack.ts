@@ -27,6 +27,7 @@ export const BROKER_AWS_ROLE = 'arn:aws:iam::111111111111:role/credential-broker
 export const BROKER_VOLCENGINE_PRINCIPAL = 'trn:iam::2100000001:user/credential-broker';
 export const LOCAL_STAGE = 'local';
 export const LOCAL_RATE_TABLE = 'credential-broker-local-rate';
+export const LOCAL_AUDIT_TABLE = 'credential-broker-local-audit';
 
 /** The emulated target roles: the AWS roles the grants name, each trusting the broker's role. */
 export function emulatedAwsRoles(grants: GrantsFile): EmulatedRole[] {
@@ -63,6 +64,8 @@ export interface LocalStack {
   volcengineSts: Awaited<ReturnType<typeof startVolcengineStsEmulator>>;
   jwt: LocalIssuerFiles & { issuer: string; audience: string };
   tableName: string;
+  /** The local digest key and evidence folder the API and `npm run audit:seal` share. */
+  digestFiles: { keyFile: string; evidenceDir: string };
   stop(): Promise<void>;
 }
 
@@ -92,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: options.persistDynamo ? join(options.dataDir, 'dynamodb') : undefined,
     });
     stoppers.push(dynamo.stop);
-    const tableName = 'credential-broker-local-audit';
+    const tableName = LOCAL_AUDIT_TABLE;
     await ensureTable(localDynamoClient(dynamo.url, brokerAws), auditTableInput(tableName));
     await ensureTable(localDynamoClient(dynamo.url, brokerAws), rateTableInput(LOCAL_RATE_TABLE));
 
@@ -114,6 +117,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(volcengineSts.stop);
     const jwtFiles = await ensureLocalIssuer(join(options.dataDir, 'jwt'));
+    const digestFiles = {
+      keyFile: join(options.dataDir, 'audit-digest', 'signing-key.pem'),
+      evidenceDir: join(options.dataDir, 'audit-evidence'),
+    };
 
     const api = spawnOffline(
       {
@@ -122,6 +129,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         BROKER_STAGE: LOCAL_STAGE,
         BROKER_GRANTS_FILE: options.grantsFile,
         BROKER_AUDIT_TABLE: tableName,
+        BROKER_DIGEST_KEY_FILE: digestFiles.keyFile,
+        BROKER_DIGEST_EVIDENCE_DIR: digestFiles.evidenceDir,
         BROKER_RATE_TABLE: LOCAL_RATE_TABLE,
         BROKER_DEV_IDENTITIES_FILE: options.identitiesFile,
         BROKER_LOCAL_JWKS_FILE: jwtFiles.jwksFile,
@@ -149,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       volcengineSts,
       jwt: { ...jwtFiles, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE },
       tableName,
+      digestFiles,
       stop,
     };
   } catch (error) {

@@ -7,7 +7,12 @@ const { readParams } = require('./params.cjs');
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const local = stage === 'local';
-  const params = await readParams(resolveVariable, ['jwtIssuer', 'reservedConcurrency', 'verifyGrantsRate']);
+  const params = await readParams(resolveVariable, [
+    'jwtIssuer',
+    'reservedConcurrency',
+    'verifyGrantsRate',
+    'auditDigestRate',
+  ]);
   const root = local ? 'local/functions' : 'functions';
   const jwtIssuer = local ? '' : params.jwtIssuer;
 
@@ -46,9 +51,37 @@ module.exports = async ({ resolveVariable }) => {
       'audit-query',
       'AuditQueryRole',
       [...routes('GET', '/v1/issuances'), ...routes('GET', '/v1/issuances/{id}')],
-      local ? {} : { environment: await cursorKeyEnvironment(stage, resolveVariable) },
+      local
+        ? {}
+        : {
+            environment: {
+              ...(await cursorKeyEnvironment(stage, resolveVariable)),
+              // The digest key's public half, for GET /v1/audit/public-key (kms:GetPublicKey only).
+              BROKER_DIGEST_KMS_KEY_ID: { Ref: 'AuditDigestKey' },
+            },
+          },
     ),
     listGrants: fn('list-grants', 'ListGrantsRole', routes('GET', '/v1/grants')),
+    // Seals closed windows of the audit trail into the signed digest chain. Locally no
+    // schedule: `npm run audit:seal` runs the same sealing code against the local stack.
+    // One at a time (reserved concurrency 1): two sealers would race for the same window.
+    ...(local
+      ? {}
+      : {
+          auditDigest: fn(
+            'audit-digest',
+            'AuditDigestRole',
+            [{ schedule: { rate: [params.auditDigestRate] } }],
+            {
+              timeout: 300,
+              reservedConcurrency: 1,
+              environment: {
+                BROKER_DIGEST_KMS_KEY_ID: { Ref: 'AuditDigestKey' },
+                BROKER_DIGEST_EXPORT_BUCKET: { Ref: 'AuditEvidenceBucket' },
+              },
+            },
+          ),
+        }),
     // The scheduled grant check. Locally no schedule: invoke it on demand (see its local handler).
     verifyGrants: fn(
       'verify-grants',

@@ -98,6 +98,16 @@ const PARAMS = {
     kind: text,
     doc: 'Schedule of the grant check (`verifyGrants`).',
   },
+  auditDigestRate: {
+    default: 'rate(5 minutes)',
+    kind: text,
+    doc: 'Schedule of the audit sealing (`auditDigest`): each run seals the windows closed since the last.',
+  },
+  evidenceRetentionDays: {
+    default: 400,
+    kind: positiveInteger,
+    doc: 'Object Lock retention (compliance mode) of each sealed window exported to the evidence bucket, in days.',
+  },
   cursorKeyParameter: {
     default: (stage) => `/credential-broker/${stage}/cursor-key`,
     kind: ssmName,

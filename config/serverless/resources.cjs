@@ -47,6 +47,154 @@ const role = (service, stage, fn, statements) => ({
   },
 });
 
+// The digest chain of the audit trail (functions/audit-digest): its role, the signing key
+// only that role may sign with, and the evidence bucket only that role may write to and
+// nobody may delete from (Object Lock, compliance mode: not even the account root).
+function auditEvidence({ params, service, stage, tableArn }) {
+  const retentionDays = params.evidenceRetentionDays;
+  const digestRoleArn = { 'Fn::GetAtt': ['AuditDigestRole', 'Arn'] };
+  const bucketArn = { 'Fn::GetAtt': ['AuditEvidenceBucket', 'Arn'] };
+  const objectsArn = { 'Fn::Sub': `\${AuditEvidenceBucket.Arn}/*` };
+  const byDayIndexArn = { 'Fn::Sub': `\${AuditTable.Arn}/index/byDay` };
+  return {
+    // Reads each window through byDay, reads and appends digests: PutItem and Query only.
+    AuditDigestRole: role(service, stage, 'auditDigest', [
+      { Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:Query'], Resource: tableArn },
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: byDayIndexArn },
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: { 'Fn::Sub': `\${AuditEvidenceBucket.Arn}/windows/*` },
+      },
+    ]),
+    // The key policy alone grants use of the key (no IAM policy names it, so no cycle between
+    // the roles and the key); the account keeps administration, never kms:Sign.
+    AuditDigestKey: {
+      Type: 'AWS::KMS::Key',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        Description: `${service}-${stage}: signs the audit digest chain`,
+        KeySpec: 'ECC_NIST_P256',
+        KeyUsage: 'SIGN_VERIFY',
+        KeyPolicy: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'AccountAdministersTheKey',
+              Effect: 'Allow',
+              Principal: { AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } },
+              Action: [
+                'kms:Describe*',
+                'kms:List*',
+                'kms:GetKeyPolicy',
+                'kms:GetPublicKey',
+                'kms:PutKeyPolicy',
+                'kms:Enable*',
+                'kms:Disable*',
+                'kms:TagResource',
+                'kms:UntagResource',
+                'kms:ScheduleKeyDeletion',
+                'kms:CancelKeyDeletion',
+              ],
+              Resource: '*',
+            },
+            {
+              Sid: 'DigestFunctionSigns',
+              Effect: 'Allow',
+              Principal: { AWS: digestRoleArn },
+              Action: ['kms:Sign', 'kms:GetPublicKey'],
+              Resource: '*',
+            },
+            {
+              Sid: 'AuditorsReadThePublicKey',
+              Effect: 'Allow',
+              Principal: { AWS: { 'Fn::GetAtt': ['AuditQueryRole', 'Arn'] } },
+              Action: ['kms:GetPublicKey'],
+              Resource: '*',
+            },
+            {
+              Sid: 'NobodyElseSigns',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: ['kms:Sign'],
+              Resource: '*',
+              Condition: { ArnNotEquals: { 'aws:PrincipalArn': digestRoleArn } },
+            },
+          ],
+        },
+      },
+    },
+    AuditEvidenceBucket: {
+      Type: 'AWS::S3::Bucket',
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: {
+          ObjectLockEnabled: 'Enabled',
+          Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: retentionDays } },
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+      },
+    },
+    AuditEvidenceBucketPolicy: {
+      Type: 'AWS::S3::BucketPolicy',
+      Properties: {
+        Bucket: { Ref: 'AuditEvidenceBucket' },
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'NobodyDeletesEvidence',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: [
+                's3:DeleteObject',
+                's3:DeleteObjectVersion',
+                's3:DeleteBucket',
+                's3:PutLifecycleConfiguration',
+                's3:PutBucketObjectLockConfiguration',
+                's3:PutBucketVersioning',
+                's3:PutObjectRetention',
+                's3:PutObjectLegalHold',
+                's3:BypassGovernanceRetention',
+              ],
+              Resource: [bucketArn, objectsArn],
+            },
+            {
+              Sid: 'OnlyTheDigestFunctionWrites',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: ['s3:PutObject'],
+              Resource: objectsArn,
+              Condition: { ArnNotEquals: { 'aws:PrincipalArn': digestRoleArn } },
+            },
+            {
+              Sid: 'TlsOnly',
+              Effect: 'Deny',
+              Principal: '*',
+              Action: ['s3:*'],
+              Resource: [bucketArn, objectsArn],
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
   const service = await resolveVariable('self:service');
@@ -73,6 +221,7 @@ module.exports = async ({ resolveVariable }) => {
     'failedRateAlarmPercent',
     'throttleBurstLimit',
     'throttleRateLimit',
+    'evidenceRetentionDays',
   ]);
   const { awsRoleArns } = grantsSummary(path.resolve(__dirname, '../..'), params.grantsFile);
   const tableArn = { 'Fn::GetAtt': ['AuditTable', 'Arn'] };
@@ -121,6 +270,7 @@ module.exports = async ({ resolveVariable }) => {
       },
     ]),
   });
+  Object.assign(resources, auditEvidence({ params, service, stage, tableArn }));
   // Alarms on the EMF metrics, with the alarmTopicArn param as their action (when set).
   Object.assign(resources, await alarms({ params, stage, service }));
   return { Resources: resources, extensions: stageThrottling(params) };

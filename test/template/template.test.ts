@@ -20,6 +20,7 @@ import {
   packagingFailure,
   resourcesOf,
   roleStatements,
+  type Statement,
   type Template,
 } from './template-support.js';
 
@@ -31,6 +32,7 @@ const THROTTLE = { burst: 50, rate: 25 };
 /** Roles of the functions that assume granted roles: issuance, and the scheduled grant check. */
 const MINTING_ROLES = new Set(['IssueCredentialsRole', 'VerifyGrantsRole']);
 const SERVICE = 'credential-broker';
+const EVIDENCE_OBJECTS = `\${AuditEvidenceBucket.Arn}/windows/*`;
 let packaged: PackagedService;
 let out: string;
 let template: Template;
@@ -98,6 +100,12 @@ describe('packaged prod template: IAM', () => {
       }
       for (const resource of resourcesOf(statement)) {
         if (!resource.includes('*')) continue;
+        // The evidence bucket's objects: S3 names objects by key, and the sealer writes one per window.
+        if (resource === EVIDENCE_OBJECTS) {
+          assert.equal(name, 'AuditDigestRole');
+          assert.deepEqual(actionsOf(statement), ['s3:PutObject']);
+          continue;
+        }
         // `log-group:NAME:*` is how IAM names the streams of one log group: Lambda picks the
         // stream names, so the suffix is the narrowest grant that lets it write logs.
         const match =
@@ -325,5 +333,112 @@ describe('packaging refusals', () => {
     ]);
     // Assess
     assert.match(output, /param throttleRateLimit must be a positive integer/);
+  });
+});
+
+describe('packaged prod template: audit evidence', () => {
+  const keyPolicy = (): Statement[] =>
+    (template.Resources.AuditDigestKey?.Properties?.KeyPolicy as { Statement?: Statement[] } | undefined)
+      ?.Statement ?? [];
+  const principalOf = (statement: Statement) =>
+    JSON.stringify((statement as { Principal?: unknown }).Principal ?? null);
+  const digestRole = JSON.stringify({ AWS: { 'Fn::GetAtt': ['AuditDigestRole', 'Arn'] } });
+
+  it('schedules the sealer every 5 minutes by default, one run at a time', () => {
+    // Act
+    const fn = functionsOf(template).find(({ name }) => name === 'AuditDigestLambdaFunction');
+    const rules = byType('AWS::Events::Rule').map(([, rule]) => rule.Properties?.ScheduleExpression);
+    // Assess
+    assert.ok(fn, 'the audit-digest function is packaged');
+    assert.equal(fn.properties.ReservedConcurrentExecutions, 1);
+    assert.ok(rules.includes('rate(5 minutes)'), `schedules ${rules}`);
+  });
+
+  it('signs with an ECC_NIST_P256 SIGN_VERIFY key that only the digest function may sign with', () => {
+    // Prepare
+    const key = template.Resources.AuditDigestKey;
+    const statements = keyPolicy();
+    // Act
+    const signers = statements.filter(
+      (statement) =>
+        statement.Effect === 'Allow' && actionsOf(statement).some((a) => /^kms:(Sign|\*)$/i.test(a)),
+    );
+    const deny = statements.find((statement) => statement.Effect === 'Deny');
+    // Assess
+    assert.equal(key?.Properties?.KeySpec, 'ECC_NIST_P256');
+    assert.equal(key?.Properties?.KeyUsage, 'SIGN_VERIFY');
+    assert.equal(key?.DeletionPolicy, 'Retain');
+    assert.deepEqual(signers.map(principalOf), [digestRole]);
+    for (const statement of statements) {
+      for (const action of actionsOf(statement)) assert.ok(action !== 'kms:*', 'no kms:* in the key policy');
+    }
+    assert.deepEqual(actionsOf(deny ?? {}), ['kms:Sign']);
+    assert.deepEqual((deny as { Condition?: unknown })?.Condition, {
+      ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['AuditDigestRole', 'Arn'] } },
+    });
+    // No role policy grants KMS at all: the key policy is the only place that does.
+    for (const [name, role] of byType('AWS::IAM::Role')) {
+      assert.ok(!roleStatements(role).some((s) => actionsOf(s).some((a) => a.startsWith('kms:'))), name);
+    }
+  });
+
+  it('lets auditors read the public key: GetPublicKey for the audit-query role, its function told the key', () => {
+    // Act
+    const readers = keyPolicy().filter(
+      (statement) => statement.Effect === 'Allow' && actionsOf(statement).includes('kms:GetPublicKey'),
+    );
+    const auditQuery = functionsOf(template).find(({ name }) => name === 'AuditQueryLambdaFunction');
+    const env = (auditQuery?.properties.Environment as { Variables?: Record<string, unknown> })?.Variables;
+    // Assess
+    assert.ok(
+      readers.map(principalOf).includes(JSON.stringify({ AWS: { 'Fn::GetAtt': ['AuditQueryRole', 'Arn'] } })),
+    );
+    assert.deepEqual(env?.BROKER_DIGEST_KMS_KEY_ID, { Ref: 'AuditDigestKey' });
+  });
+
+  it('exports to a versioned bucket with Object Lock in compliance mode for 400 days, retained', () => {
+    // Act
+    const bucket = template.Resources.AuditEvidenceBucket;
+    const props = bucket?.Properties ?? {};
+    // Assess
+    assert.equal(bucket?.DeletionPolicy, 'Retain');
+    assert.equal(props.ObjectLockEnabled, true);
+    assert.deepEqual(props.ObjectLockConfiguration, {
+      ObjectLockEnabled: 'Enabled',
+      Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 400 } },
+    });
+    assert.deepEqual(props.VersioningConfiguration, { Status: 'Enabled' });
+    assert.deepEqual(props.PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
+  it('lets only the digest function put evidence, and nobody delete it', () => {
+    // Prepare
+    const policy = (template.Resources.AuditEvidenceBucketPolicy?.Properties?.PolicyDocument ?? {
+      Statement: [],
+    }) as { Statement: Statement[] };
+    const denies = policy.Statement.filter((statement) => statement.Effect === 'Deny');
+    // Act
+    const deniedToAll = denies
+      .filter((statement) => !(statement as { Condition?: unknown }).Condition)
+      .flatMap(actionsOf);
+    const putDeny = denies.find((statement) => actionsOf(statement).includes('s3:PutObject'));
+    const putters = byType('AWS::IAM::Role')
+      .filter(([, role]) => roleStatements(role).some((s) => actionsOf(s).some((a) => a.startsWith('s3:'))))
+      .map(([name]) => name);
+    // Assess
+    assert.equal(policy.Statement.length, denies.length, 'the bucket policy only denies');
+    for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:PutLifecycleConfiguration']) {
+      assert.ok(deniedToAll.includes(action), `${action} is not denied to everyone`);
+    }
+    assert.equal((putDeny as { Principal?: unknown })?.Principal, '*');
+    assert.deepEqual((putDeny as { Condition?: unknown })?.Condition, {
+      ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['AuditDigestRole', 'Arn'] } },
+    });
+    assert.deepEqual(putters, ['AuditDigestRole']);
   });
 });

@@ -33,7 +33,9 @@ const AWS_SDK = '(^|/)node_modules/@aws-sdk/';
  * ports; functions/shared builds the SDK clients once per cold start and hands them in.
  */
 const AWS_SDK_USERS = [
-  '^lib/audit/[^/]*dynamodb[^/]*\\.ts$',
+  '^lib/audit/(digest/)?[^/]*dynamodb[^/]*\\.ts$',
+  // The digest chain's signer on KMS and its evidence export to S3.
+  '^lib/audit/digest/(kms|s3)-[^/]*\\.ts$',
   '^lib/providers/',
   '^lib/ratelimit/[^/]*dynamodb[^/]*\\.ts$',
   '^lib/config/[^/]*secrets?[^/]*\\.ts$',

@@ -1,16 +1,14 @@
 // Scheduled (EventBridge, rate from the `auditDigestRate` param): seals every closed window
 // of the audit trail, signs each digest with the KMS key and exports it to the evidence bucket.
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { makeDynamoDigestStore } from '../../lib/audit/digest/dynamodb-digest-store.js';
 import { makeDynamoWindowRecords } from '../../lib/audit/digest/dynamodb-window-records.js';
-import { makeS3EvidenceExport } from '../../lib/audit/digest/s3-evidence-export.js';
 import { makeSealAuditWindows } from '../../lib/audit/digest/seal.js';
 import { budgetFromDeadline } from '../../lib/budget.js';
-import { requireExportBucket } from '../../lib/config/digest.js';
 import { dynamodbClient } from '../shared/dynamodb.js';
 import { digestConfig, digestSigner } from '../shared/kms.js';
 import { config, logger } from '../shared/runtime.js';
+import { evidenceExport } from '../shared/s3.js';
 
 const table = { client: dynamodbClient, tableName: config.auditTable, timeoutMs: config.dynamodb.timeoutMs };
 
@@ -18,11 +16,7 @@ export const sealAuditWindows = makeSealAuditWindows({
   store: makeDynamoDigestStore(table),
   records: makeDynamoWindowRecords(table),
   signer: digestSigner,
-  evidence: makeS3EvidenceExport({
-    client: new S3Client({ region: config.region, maxAttempts: 3 }),
-    bucket: requireExportBucket(digestConfig, config.stage),
-    timeoutMs: 10_000,
-  }),
+  evidence: evidenceExport,
   clock: () => new Date(),
   settings: digestConfig.settings,
 });

@@ -47,85 +47,79 @@ const AWS_SDK_USERS = [
 /** Deployed code: what the Lambda bundles are built from. */
 const PRODUCTION = '^(lib|functions)/';
 
+/**
+ * One forbidden dependency: every rule is an error (a broken boundary fails `npm test`).
+ * @param {string} name
+ * @param {string} comment
+ * @param {import('dependency-cruiser').IFromRestriction} from
+ * @param {import('dependency-cruiser').IToRestriction} to
+ * @returns {import('dependency-cruiser').IForbiddenRuleType}
+ */
+const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: 'lib-stays-inside',
-      comment:
-        'lib/ is the core: it never imports the entry points (functions/), the local stack (local/), ' +
+    forbid(
+      'lib-stays-inside',
+      'lib/ is the core: it never imports the entry points (functions/), the local stack (local/), ' +
         'the CLI and client (cli/, client/), benchmarks, scripts, examples or tests.',
-      severity: 'error',
-      from: { path: '^lib/' },
-      to: { path: '^(functions|local|cli|client|bench|scripts|examples|test)/' },
-    },
-    {
-      name: 'http-not-to-issuance',
-      comment:
-        'lib/http is the transport: it never imports the issuance use case (request facts live in lib/http).',
-      severity: 'error',
-      from: { path: '^lib/http/' },
-      to: { path: '^lib/issuance/' },
-    },
-    {
-      name: 'policy-imports-only-pure-code',
-      comment:
-        'lib/policy is pure: it imports only itself and lib/json (strict JSON parsing), no package, ' +
+      { path: '^lib/' },
+      { path: '^(functions|local|cli|client|bench|scripts|examples|test)/' },
+    ),
+    forbid(
+      'http-not-to-issuance',
+      'lib/http is the transport: it never imports the issuance use case (request facts live in lib/http).',
+      { path: '^lib/http/' },
+      { path: '^lib/issuance/' },
+    ),
+    forbid(
+      'policy-imports-only-pure-code',
+      'lib/policy is pure: it imports only itself and lib/json (strict JSON parsing), no package, ' +
         'no Node built-in, no other lib module.',
-      severity: 'error',
-      from: { path: '^lib/policy/' },
-      to: { pathNot: '^lib/(policy|json)/' },
-    },
-    {
-      name: 'policy-reaches-no-io',
-      comment:
-        'Nothing lib/policy depends on, directly or through other modules, touches the file system, ' +
+      { path: '^lib/policy/' },
+      { pathNot: '^lib/(policy|json)/' },
+    ),
+    forbid(
+      'policy-reaches-no-io',
+      'Nothing lib/policy depends on, directly or through other modules, touches the file system, ' +
         'the network, other processes or the AWS SDK.',
-      severity: 'error',
-      from: { path: '^lib/policy/' },
-      to: { path: [IO_BUILTIN_PATHS, AWS_SDK], reachable: true },
-    },
-    {
-      name: 'aws-sdk-only-in-adapters',
-      comment:
-        'Only adapters (DynamoDB stores, STS issuers, secrets) and the client factories in ' +
+      { path: '^lib/policy/' },
+      { path: [IO_BUILTIN_PATHS, AWS_SDK], reachable: true },
+    ),
+    forbid(
+      'aws-sdk-only-in-adapters',
+      'Only adapters (DynamoDB stores, STS issuers, secrets) and the client factories in ' +
         'functions/shared import @aws-sdk/*; use cases depend on ports.',
-      severity: 'error',
-      from: { path: PRODUCTION, pathNot: AWS_SDK_USERS },
-      to: { path: AWS_SDK },
-    },
-    {
-      name: 'no-function-imports-another',
-      comment:
-        'Each function is its own composition root: functions/<a> never imports functions/<b> ' +
+      { path: PRODUCTION, pathNot: AWS_SDK_USERS },
+      { path: AWS_SDK },
+    ),
+    forbid(
+      'no-function-imports-another',
+      'Each function is its own composition root: functions/<a> never imports functions/<b> ' +
         '(functions/shared holds what they share).',
-      severity: 'error',
-      from: { path: '^functions/([^/]+)/' },
-      to: { path: '^functions/', pathNot: ['^functions/$1/', '^functions/shared/'] },
-    },
-    {
-      name: 'no-circular',
-      comment: 'No import cycles: every module can be understood (and tested) after what it imports.',
-      severity: 'error',
-      from: {},
-      to: { circular: true },
-    },
-    {
-      name: 'production-not-to-dev-dependencies',
-      comment:
-        'Deployed code (lib/, functions/) never imports a devDependency at run time ' +
+      { path: '^functions/([^/]+)/' },
+      { path: '^functions/', pathNot: ['^functions/$1/', '^functions/shared/'] },
+    ),
+    forbid(
+      'no-circular',
+      'No import cycles: every module can be understood (and tested) after what it imports.',
+      {},
+      { circular: true },
+    ),
+    forbid(
+      'production-not-to-dev-dependencies',
+      'Deployed code (lib/, functions/) never imports a devDependency at run time ' +
         '(type-only imports vanish when compiled).',
-      severity: 'error',
-      from: { path: PRODUCTION },
-      to: { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'not-to-unresolvable',
-      comment: 'Every import resolves: a typo must not hide a dependency from these rules.',
-      severity: 'error',
-      from: {},
-      to: { couldNotResolve: true },
-    },
+      { path: PRODUCTION },
+      { dependencyTypes: ['npm-dev'], dependencyTypesNot: ['type-only'] },
+    ),
+    forbid(
+      'not-to-unresolvable',
+      'Every import resolves: a typo must not hide a dependency from these rules.',
+      {},
+      { couldNotResolve: true },
+    ),
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -145,15 +145,7 @@ class StrictJsonParser {
       this.pathParts.push(appendJsonPathKey('', key));
       result[key] = this.parseValue(depth);
       this.pathParts.pop();
-      this.skipWhitespace();
-      const code = this.text.charCodeAt(this.index);
-      this.index++;
-      if (code === CLOSE_BRACE) return result;
-      if (code !== COMMA) {
-        this.index--;
-        this.reject(`expected ',' or '}', got ${this.describeHere()}`);
-      }
-      this.skipWhitespace();
+      if (this.closesAfterItem(CLOSE_BRACE, '}')) return result;
     }
   }
 
@@ -172,16 +164,22 @@ class StrictJsonParser {
       this.pathParts.push(`[${result.length}]`);
       result.push(this.parseValue(depth));
       this.pathParts.pop();
-      this.skipWhitespace();
-      const code = this.text.charCodeAt(this.index);
-      this.index++;
-      if (code === CLOSE_BRACKET) return result;
-      if (code !== COMMA) {
-        this.index--;
-        this.reject(`expected ',' or ']', got ${this.describeHere()}`);
-      }
-      this.skipWhitespace();
+      if (this.closesAfterItem(CLOSE_BRACKET, ']')) return result;
     }
+  }
+
+  /** After a member or an item: true past the closing bracket, false past a comma; else refused. */
+  private closesAfterItem(close: number, closeText: string): boolean {
+    this.skipWhitespace();
+    const code = this.text.charCodeAt(this.index);
+    this.index++;
+    if (code === close) return true;
+    if (code !== COMMA) {
+      this.index--;
+      this.reject(`expected ',' or '${closeText}', got ${this.describeHere()}`);
+    }
+    this.skipWhitespace();
+    return false;
   }
 
   private parseString(): string {

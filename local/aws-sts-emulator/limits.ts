@@ -43,17 +43,21 @@ export interface SessionTag {
   value: string;
 }
 
+/**
+ * The AssumeRole request parameters, in the order of the STS API reference. The emulator's
+ * own model of STS, on purpose not the broker's issuer input: it checks what the broker sends.
+ */
 export interface AssumeRoleInput {
   roleArn: string;
   roleSessionName: string;
-  durationSeconds: number;
-  externalId?: string;
-  sourceIdentity?: string;
+  policyArns: string[];
   /** Minified session policy JSON. */
   policy?: string;
-  policyArns: string[];
+  durationSeconds: number;
   tags: SessionTag[];
   transitiveTagKeys: string[];
+  externalId?: string;
+  sourceIdentity?: string;
 }
 
 interface StringRule {

@@ -44,6 +44,14 @@ const AWS_SDK_USERS = [
   '^functions/shared/',
 ];
 
+/** Adapters the use cases must not know: they get ports (lib/issuance/ports.ts) instead. */
+const ADAPTERS = [
+  '^lib/audit/[^/]*dynamodb[^/]*\\.ts$',
+  '^lib/providers/(aws-|volcengine-)',
+  '^lib/ratelimit/[^/]*dynamodb[^/]*\\.ts$',
+  '^lib/config/[^/]*secrets?[^/]*\\.ts$',
+];
+
 /** Deployed code: what the Lambda bundles are built from. */
 const PRODUCTION = '^(lib|functions)/';
 
@@ -86,6 +94,20 @@ module.exports = {
         'the network, other processes or the AWS SDK.',
       { path: '^lib/policy/' },
       { path: [IO_BUILTIN_PATHS, AWS_SDK], reachable: true },
+    ),
+    forbid(
+      'contracts-reach-no-io',
+      'The route contracts are declarations shared with the client: nothing they reach touches ' +
+        'the file system, the network, other processes or the AWS SDK.',
+      { path: '^lib/contracts/' },
+      { path: [IO_BUILTIN_PATHS, AWS_SDK], reachable: true },
+    ),
+    forbid(
+      'use-cases-depend-on-ports',
+      'The use cases (lib/issuance, lib/verification) never import an adapter, not even a type ' +
+        'from one: they declare ports and the functions wire the adapters in.',
+      { path: '^lib/(issuance|verification)/' },
+      { path: ADAPTERS },
     ),
     forbid(
       'aws-sdk-only-in-adapters',

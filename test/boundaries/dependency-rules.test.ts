@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -12,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONFIG = join(ROOT, '.dependency-cruiser.cjs');
-const KNOWN_VIOLATIONS = join(ROOT, '.dependency-cruiser-known-violations.json');
 const FIXTURE = join(ROOT, 'test/fixtures/boundaries');
 const DEPCRUISE = join(ROOT, 'node_modules/dependency-cruiser/bin/dependency-cruise.mjs');
 
@@ -40,13 +38,6 @@ function cruise(directory: string): string[] {
   return result.summary.violations.map(describeViolation).sort();
 }
 
-/**
- * Violations known to be in flight (being fixed on other branches), in depcruise's baseline
- * format (`npx depcruise . --output-type baseline`). The list only ever shrinks.
- */
-const knownViolations = () =>
-  (JSON.parse(readFileSync(KNOWN_VIOLATIONS, 'utf8')) as Violation[]).map(describeViolation).sort();
-
 let fixtureViolations: string[] | undefined;
 const cruiseFixture = () => {
   fixtureViolations ??= cruise(FIXTURE);
@@ -54,21 +45,11 @@ const cruiseFixture = () => {
 };
 
 describe('dependency rules (.dependency-cruiser.cjs)', () => {
-  it('hold in the repository, apart from the known violations being fixed', () => {
+  it('hold in the repository', () => {
     // Act
     const violations = cruise(ROOT);
     // Assess
-    const known = new Set(knownViolations());
-    assert.deepEqual(
-      violations.filter((violation) => !known.has(violation)),
-      [],
-      'new boundary violations',
-    );
-    assert.deepEqual(
-      [...known].filter((violation) => !violations.includes(violation)),
-      [],
-      'fixed: delete these entries from .dependency-cruiser-known-violations.json',
-    );
+    assert.deepEqual(violations, [], 'boundary violations');
   });
 
   it('catch every rule broken in test/fixtures/boundaries, and only there', () => {
@@ -79,6 +60,7 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
       violations,
       [
         'aws-sdk-only-in-adapters: lib/issuance/use-case.ts -> @aws-sdk/client-sts',
+        'contracts-reach-no-io: lib/contracts/reads-file.ts -> fs',
         'http-not-to-issuance: lib/http/handler.ts -> lib/issuance/use-case.ts',
         'lib-stays-inside: lib/reach-out/outside.ts -> bench/run.ts',
         'lib-stays-inside: lib/reach-out/outside.ts -> cli/main.ts',
@@ -97,6 +79,7 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
         'policy-reaches-no-io: lib/policy/reads-file.ts -> fs',
         'policy-reaches-no-io: lib/policy/uses-config.ts -> fs',
         'production-not-to-dev-dependencies: lib/dev-only.ts -> fast-check',
+        'use-cases-depend-on-ports: lib/verification/uses-adapter.ts -> lib/audit/dynamodb-store.ts',
       ].sort(),
     );
   });

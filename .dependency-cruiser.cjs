@@ -29,27 +29,25 @@ const IO_BUILTIN_PATHS = `^(node:)?(${IO_BUILTINS.join('|')})$`;
 const AWS_SDK = '(^|/)node_modules/@aws-sdk/';
 
 /**
- * Adapters: the only broker modules that talk to AWS through the SDK. Use cases depend on
- * ports; functions/shared builds the SDK clients once per cold start and hands them in.
+ * Adapters: the broker modules that talk to AWS through the SDK. The use cases must not know
+ * them: they declare ports (lib/issuance/ports.ts) and the functions wire the adapters in.
  */
-const AWS_SDK_USERS = [
+const ADAPTERS = [
   '^lib/audit/(digest/)?[^/]*dynamodb[^/]*\\.ts$',
   // The digest chain's signer on KMS and its evidence export to S3.
   '^lib/audit/digest/(kms|s3)-[^/]*\\.ts$',
-  '^lib/providers/',
-  '^lib/ratelimit/[^/]*dynamodb[^/]*\\.ts$',
-  '^lib/config/[^/]*secrets?[^/]*\\.ts$',
-  // The caller-side SDK finds the caller's own credentials (default provider chain).
-  '^lib/client/signer\\.ts$',
-  '^functions/shared/',
-];
-
-/** Adapters the use cases must not know: they get ports (lib/issuance/ports.ts) instead. */
-const ADAPTERS = [
-  '^lib/audit/[^/]*dynamodb[^/]*\\.ts$',
   '^lib/providers/(aws-|volcengine-)',
   '^lib/ratelimit/[^/]*dynamodb[^/]*\\.ts$',
   '^lib/config/[^/]*secrets?[^/]*\\.ts$',
+];
+
+/** Who may import @aws-sdk/*: the adapters, and whoever builds or finds SDK clients. */
+const AWS_SDK_USERS = [
+  ...ADAPTERS,
+  // The caller-side SDK finds the caller's own credentials (default provider chain).
+  '^lib/client/signer\\.ts$',
+  // SDK clients are built once per cold start and handed to the adapters.
+  '^functions/shared/',
 ];
 
 /** Deployed code: what the Lambda bundles are built from. */

@@ -4,10 +4,10 @@ import type { Context } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { budgetFromDeadline } from '../../lib/budget.js';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from '../../lib/observability/metrics.js';
+import { makeVerifyGrants, type VerifySummary } from '../../lib/verification/verify-grants.js';
 import { auditStore } from '../shared/dynamodb.js';
 import { allowList, config, logger } from '../shared/runtime.js';
 import { issuers } from '../shared/sts.js';
-import { makeVerifyGrants, type VerifySummary } from './route.js';
 
 /** Alarm on Sum > 0 per grant: the value is 1 for a failed check, 0 for a good one. */
 export const GRANT_CHECK_METRIC = 'GrantCheckFailed';

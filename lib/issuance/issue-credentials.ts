@@ -1,17 +1,18 @@
 /**
- * The issuance use case: authorize → bound the duration → choose the session policy →
- * audit intent → mint → audit outcome → answer. Audit fails closed (invariant 8): no
- * STS call without a committed INTENT, no credentials without a committed ISSUED.
+ * The issuance use case, in named steps:
+ *   authorize → plan the session → (dry run: record the plan) → check the rate →
+ *   record intent → mint → record the outcome → answer.
+ * Audit fails closed (invariant 8): no STS call without a committed INTENT, no credentials
+ * without a committed ISSUED. Every refusal of an authenticated caller is a DENIED record.
  */
-
 import type { AuditRecord } from '../audit/record.js';
-import type { Budget } from '../budget.js';
-import { grantRole } from '../config/grants-schema.js';
+import { type Grant, grantRole } from '../config/grants-schema.js';
 import { ambiguousRole, BrokerError, forbidden, providerNotConfigured } from '../errors.js';
-import type { AllowList, Authorization, GrantSelector } from '../grants/allow-list.js';
+import type { AllowList, GrantSelector } from '../grants/allow-list.js';
 import { type Caller, callerPrincipal } from '../grants/caller.js';
 import type { RequestFacts } from '../http/request-facts.js';
-import { boundDuration } from './duration.js';
+import { assumeRoleInput, sentSourceIdentity } from './assume-role-input.js';
+import { failureFields } from './failure.js';
 import type {
   AuditGapReporter,
   AuditStore,
@@ -19,13 +20,13 @@ import type {
   IdSource,
   IssuanceDependency,
   IssuanceMetrics,
+  IssuedSession,
+  Issuer,
   Issuers,
   RateLimiter,
 } from './ports.js';
 import { type DryRunResponse, type IssuedResponse, toDryRunResponse, toIssuedResponse } from './responses.js';
-import { roleSessionName, sourceIdentity } from './session-identity.js';
-import { chooseSessionPolicy } from './session-policy.js';
-import { renderSessionTags } from './session-tags.js';
+import { planSession, type SessionPlan, sessionRequestOf } from './session-plan.js';
 
 export type IssueRequest = GrantSelector & { durationSeconds?: number; policy?: unknown; dryRun?: boolean };
 
@@ -42,10 +43,18 @@ export interface IssueDeps {
   roleChaining: boolean;
 }
 
+/** The fields every record of one request shares come from here; each step adds its own. */
+type RecordFields = Partial<Omit<AuditRecord, 'issuanceId' | 'decision' | 'at'>>;
+interface AuditTrail {
+  issuanceId: string;
+  write(decision: AuditRecord['decision'], fields: RecordFields): Promise<void>;
+}
+
 export function makeIssueCredentials(deps: IssueDeps) {
   const { metrics } = deps;
+
   // Every dependency call goes through here: its latency, and a Failed count when it throws.
-  const measured = async <T>(dependency: IssuanceDependency, call: () => Promise<T>): Promise<T> => {
+  async function measured<T>(dependency: IssuanceDependency, call: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
       return await call();
@@ -55,11 +64,91 @@ export function makeIssueCredentials(deps: IssueDeps) {
     } finally {
       metrics.latency(dependency, performance.now() - started);
     }
-  };
-  const audit = {
-    append: (record: AuditRecord, budget: Budget) =>
-      measured('audit', () => deps.audit.append(record, budget)),
-  };
+  }
+
+  /** The audit trail of one request: records under one issuance id, naming the caller. */
+  function auditTrail(issuanceId: string, caller: Caller, facts: RequestFacts): AuditTrail {
+    const write: AuditTrail['write'] = (decision, fields) =>
+      measured('audit', () =>
+        deps.audit.append(
+          {
+            issuanceId,
+            decision,
+            at: deps.clock().toISOString(),
+            callerKey: caller.key,
+            callerPrincipal: callerPrincipal(caller),
+            callerKind: caller.kind,
+            requestId: facts.requestId,
+            sourceIp: facts.sourceIp,
+            userAgent: facts.userAgent?.slice(0, 256),
+            ...fields,
+          },
+          facts.budget,
+        ),
+      );
+    return { issuanceId, write };
+  }
+
+  /** Counts and records a refusal: DENIED with the reason code, before the error propagates. */
+  async function recordDenied(trail: AuditTrail, fields: RecordFields, reason: string): Promise<void> {
+    metrics.denied(reason);
+    await trail.write('DENIED', { ...fields, reason });
+  }
+
+  /** Step 1: which grant allows this caller this request; anything else is DENIED. */
+  async function authorize(caller: Caller, request: IssueRequest, trail: AuditTrail): Promise<Grant> {
+    const authorization = deps.allowList.authorize(caller, request);
+    if (authorization.allowed) return authorization.grant;
+    const asked = 'grant' in request ? { grantId: request.grant } : { roleArn: request.roleArn };
+    await recordDenied(trail, asked, authorization.reason);
+    throw authorization.reason === 'ambiguous_role' ? ambiguousRole() : forbidden(authorization.reason);
+  }
+
+  /**
+   * Runs a step on a known grant; a client error it throws is still the decision on an
+   * authenticated caller and a known grant, so auditors see it as DENIED with the code.
+   */
+  async function deniedOnRefusal<T>(
+    trail: AuditTrail,
+    grantFields: RecordFields,
+    step: () => T | Promise<T>,
+  ) {
+    try {
+      return await step();
+    } catch (error) {
+      if (error instanceof BrokerError && error.status < 500)
+        await recordDenied(trail, grantFields, error.code);
+      throw error;
+    }
+  }
+
+  function issuerOf(grant: Grant): Issuer {
+    const issuer = deps.issuers[grant.provider];
+    if (!issuer) throw providerNotConfigured();
+    return issuer;
+  }
+
+  /** Step 4: the STS call. A failure leaves a best-effort FAILED record and propagates. */
+  async function mint(
+    issuer: Issuer,
+    grant: Grant,
+    plan: SessionPlan,
+    trail: AuditTrail,
+    plannedFields: RecordFields,
+    facts: RequestFacts,
+  ): Promise<IssuedSession> {
+    try {
+      return await measured('sts', () =>
+        issuer.assume(assumeRoleInput(grant, sessionRequestOf(plan)), facts.budget),
+      );
+    } catch (error) {
+      // The caller gets the STS error, not the audit one: the unconfirmed INTENT is the trace.
+      await trail
+        .write('FAILED', { ...plannedFields, ...failureFields(error) })
+        .catch((auditError: unknown) => deps.onAuditGap(trail.issuanceId, auditError));
+      throw error;
+    }
+  }
 
   return async function issueCredentials(
     caller: Caller,
@@ -68,133 +157,48 @@ export function makeIssueCredentials(deps: IssueDeps) {
   ): Promise<IssuedResponse | DryRunResponse> {
     const issuanceId = deps.newIssuanceId();
     metrics.request({ requestId: facts.requestId, caller: caller.key });
-    const record = (decision: AuditRecord['decision'], fields: Partial<AuditRecord>): AuditRecord => ({
-      issuanceId,
-      decision,
-      at: deps.clock().toISOString(),
-      callerKey: caller.key,
-      callerPrincipal: callerPrincipal(caller),
-      callerKind: caller.kind,
-      requestId: facts.requestId,
-      sourceIp: facts.sourceIp,
-      userAgent: facts.userAgent?.slice(0, 256),
-      ...fields,
-    });
+    const trail = auditTrail(issuanceId, caller, facts);
 
-    const authorization: Authorization = deps.allowList.authorize(caller, request);
-    if (!authorization.allowed) {
-      const requested = 'grant' in request ? { grantId: request.grant } : { roleArn: request.roleArn };
-      metrics.denied(authorization.reason);
-      await audit.append(record('DENIED', { ...requested, reason: authorization.reason }), facts.budget);
-      if (authorization.reason === 'ambiguous_role') {
-        throw ambiguousRole();
-      }
-      throw forbidden(authorization.reason);
-    }
-    const { grant } = authorization;
-    const target = { grantId: grant.id, provider: grant.provider, roleArn: grantRole(grant) };
+    const grant = await authorize(caller, request, trail);
+    const grantFields = { grantId: grant.id, provider: grant.provider, roleArn: grantRole(grant) };
 
-    // Anything refused from here on is still the decision of an authenticated caller on a
-    // known grant: auditors see it as DENIED with the reason code.
-    const plan = await refuseAudited(
-      () => {
-        const { durationSeconds, range } = boundDuration(request.durationSeconds, grant, {
-          roleChaining: deps.roleChaining,
-        });
-        const policy = chooseSessionPolicy(grant, request.policy);
-        const names = {
-          roleSessionName: roleSessionName(caller, issuanceId),
-          sourceIdentity: sourceIdentity(caller),
-        };
-        return { durationSeconds, range, policy, names, sessionTags: renderSessionTags(grant, caller) };
-      },
-      (error) => {
-        metrics.denied(error.code);
-        return audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget);
-      },
+    const plan = await deniedOnRefusal(trail, grantFields, () =>
+      planSession(grant, caller, request, issuanceId, { roleChaining: deps.roleChaining }),
     );
-    const planned = {
-      ...target,
-      durationSeconds: plan.durationSeconds,
-      durationBound: plan.range.maxSetBy,
-      roleSessionName: plan.names.roleSessionName,
-      sourceIdentity: grant.provider === 'aws' ? plan.names.sourceIdentity : undefined,
-      policySha256: plan.policy.sha256,
-      policySize: plan.policy.size,
-    };
-
+    const plannedFields = { ...grantFields, ...planFields(grant, plan) };
     if (request.dryRun) {
-      await audit.append(record('DRY_RUN', planned), facts.budget);
+      await trail.write('DRY_RUN', plannedFields);
       return toDryRunResponse(issuanceId, grant, plan);
     }
 
-    await refuseAudited(
-      () => deps.rateLimiter.consume(caller, grant.id, grant.rateLimitPerMinute, facts.budget),
-      (error) => {
-        metrics.denied(error.code);
-        return audit.append(record('DENIED', { ...target, reason: error.code }), facts.budget);
-      },
+    await deniedOnRefusal(trail, grantFields, () =>
+      deps.rateLimiter.consume(caller, grant.id, grant.rateLimitPerMinute, facts.budget),
     );
+    const issuer = issuerOf(grant);
 
-    const issuer = deps.issuers[grant.provider];
-    if (!issuer) throw providerNotConfigured();
+    await trail.write('INTENT', plannedFields);
+    const session = await mint(issuer, grant, plan, trail, plannedFields, facts);
+    await trail.write('ISSUED', { ...plannedFields, ...sessionFields(session) });
 
-    await audit.append(record('INTENT', planned), facts.budget);
-    let session: Awaited<ReturnType<typeof issuer.assume>>;
-    try {
-      session = await measured('sts', () =>
-        issuer.assume(
-          {
-            roleArn: target.roleArn,
-            roleSessionName: plan.names.roleSessionName,
-            sourceIdentity: planned.sourceIdentity,
-            durationSeconds: plan.durationSeconds,
-            externalId: grant.provider === 'aws' ? grant.externalId : undefined,
-            sessionTags: plan.sessionTags,
-            policy: plan.policy.document,
-          },
-          facts.budget,
-        ),
-      );
-    } catch (error) {
-      const failure = error instanceof BrokerError ? error : undefined;
-      await audit
-        .append(
-          record('FAILED', {
-            ...planned,
-            reason: failure?.code ?? 'issuer_error',
-            detail: failure?.internalReason?.slice(0, 1000),
-          }),
-          facts.budget,
-        )
-        .catch((auditError: unknown) => deps.onAuditGap(issuanceId, auditError));
-      throw error;
-    }
-
-    await audit.append(
-      record('ISSUED', {
-        ...planned,
-        expiration: session.expiration.toISOString(),
-        accessKeyId: session.accessKeyId,
-        assumedRoleArn: session.assumedRoleArn,
-        packedPolicySize: session.packedPolicySize,
-      }),
-      facts.budget,
-    );
     metrics.issued(grant.provider);
     return toIssuedResponse(issuanceId, grant, plan.durationSeconds, session);
   };
 }
 
-/** Runs a step; a client error it throws is audited as DENIED before it propagates. */
-async function refuseAudited<T>(
-  step: () => T | Promise<T>,
-  audit: (error: BrokerError) => Promise<void>,
-): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    if (error instanceof BrokerError && error.status < 500) await audit(error);
-    throw error;
-  }
-}
+/** What the INTENT, DRY_RUN and outcome records say about the planned session. */
+const planFields = (grant: Grant, plan: SessionPlan) => ({
+  durationSeconds: plan.durationSeconds,
+  durationBound: plan.durationRange.maxSetBy,
+  roleSessionName: plan.roleSessionName,
+  sourceIdentity: sentSourceIdentity(grant, plan.sourceIdentity),
+  policySha256: plan.policy.sha256,
+  policySize: plan.policy.size,
+});
+
+/** What the ISSUED record keeps of the minted session: identifiers, never a secret. */
+const sessionFields = (session: IssuedSession) => ({
+  expiration: session.expiration.toISOString(),
+  accessKeyId: session.accessKeyId,
+  assumedRoleArn: session.assumedRoleArn,
+  packedPolicySize: session.packedPolicySize,
+});

@@ -4,9 +4,9 @@
  */
 import { type Grant, grantRole } from '../config/grants-schema.js';
 import type { DryRunDecisionBody, IssuedCredentialsBody } from '../contracts/issue-credentials.js';
-import type { DurationRange } from './duration.js';
+import { sentSourceIdentity } from './assume-role-input.js';
 import type { IssuedSession } from './ports.js';
-import type { SessionPolicy } from './session-policy.js';
+import type { SessionPlan } from './session-plan.js';
 
 /** The 201 and the dry-run 200 bodies, as the route contract defines them. */
 export type IssuedResponse = IssuedCredentialsBody;
@@ -35,17 +35,7 @@ export function toIssuedResponse(
   };
 }
 
-export function toDryRunResponse(
-  issuanceId: string,
-  grant: Grant,
-  plan: {
-    durationSeconds: number;
-    range: DurationRange;
-    policy: SessionPolicy;
-    names: { roleSessionName: string; sourceIdentity: string };
-    sessionTags?: Record<string, string>;
-  },
-): DryRunResponse {
+export function toDryRunResponse(issuanceId: string, grant: Grant, plan: SessionPlan): DryRunResponse {
   return {
     dryRun: true,
     decision: 'allow',
@@ -54,9 +44,9 @@ export function toDryRunResponse(
     provider: grant.provider,
     roleArn: grantRole(grant),
     durationSeconds: plan.durationSeconds,
-    durationRange: plan.range,
-    roleSessionName: plan.names.roleSessionName,
-    sourceIdentity: grant.provider === 'aws' ? plan.names.sourceIdentity : undefined,
+    durationRange: plan.durationRange,
+    roleSessionName: plan.roleSessionName,
+    sourceIdentity: sentSourceIdentity(grant, plan.sourceIdentity),
     sessionTags: plan.sessionTags,
     sessionPolicy: {
       source: plan.policy.source,

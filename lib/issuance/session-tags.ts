@@ -10,12 +10,27 @@ import type { Caller } from '../grants/caller.js';
 const PLACEHOLDER = /\{(caller\.name|caller\.account|caller\.id|grant\.id)\}/g;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 
-export function renderSessionTags(grant: Grant, caller: Caller): Record<string, string> | undefined {
+/** Whom the session is for, as the `{caller.*}` placeholders see it. */
+export interface TagSubject {
+  name: string;
+  /** The AWS account of the caller; empty for OIDC callers. */
+  account: string;
+  /** Principal ARN of an AWS caller, subject of an OIDC caller. */
+  id: string;
+}
+
+export const tagSubjectOf = (caller: Caller): TagSubject => ({
+  name: caller.name,
+  account: caller.kind === 'aws' ? caller.account : '',
+  id: caller.kind === 'aws' ? caller.principalArn : caller.subject,
+});
+
+export function renderSessionTags(grant: Grant, subject: TagSubject): Record<string, string> | undefined {
   if (grant.provider !== 'aws' || !grant.sessionTags) return undefined;
   const facts: Record<string, string> = {
-    'caller.name': caller.name,
-    'caller.account': caller.kind === 'aws' ? caller.account : '',
-    'caller.id': caller.kind === 'aws' ? caller.principalArn : caller.subject,
+    'caller.name': subject.name,
+    'caller.account': subject.account,
+    'caller.id': subject.id,
     'grant.id': grant.id,
   };
   const tags: Record<string, string> = {};

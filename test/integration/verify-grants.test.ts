@@ -11,12 +11,12 @@ import { after, before, describe, it } from 'node:test';
 import { STSClient } from '@aws-sdk/client-sts';
 import { ulid } from 'ulid';
 import { parse, stringify } from 'yaml';
-import { makeVerifyGrants, type VerifySummary } from '../../functions/verify-grants/route.js';
 import { makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
 import { budgetFromDeadline } from '../../lib/budget.js';
 import { loadGrants } from '../../lib/config/grants.js';
 import { makeAwsIssuer } from '../../lib/providers/aws-sts.js';
 import { makeVolcengineIssuer } from '../../lib/providers/volcengine-sts.js';
+import { makeVerifyGrants, type VerifySummary } from '../../lib/verification/verify-grants.js';
 import { devIdentityFor, loadDevIdentities } from '../../local/dev-identities.js';
 import { localDynamoClient } from '../../local/dynamodb.js';
 import { BROKER_AWS_PRINCIPAL, BROKER_VOLCENGINE_PRINCIPAL } from '../../local/stack.js';
@@ -68,6 +68,7 @@ describe('verify-grants against the local stack', { timeout: 120_000 }, () => {
     const grants = loadGrants(grantsWithBrokenRole(dir)).grants;
     return makeVerifyGrants({
       grants: () => grants,
+      onChecked: () => undefined,
       issuers: {
         aws: makeAwsIssuer({
           client: new STSClient({

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { GrantsFileError, parseGrants } from '../../../lib/config/grants.js';
 import { BrokerError } from '../../../lib/errors.js';
 import { oidcCaller } from '../../../lib/grants/caller.js';
-import { renderSessionTags } from '../../../lib/issuance/session-tags.js';
+import { renderSessionTags, tagSubjectOf } from '../../../lib/issuance/session-tags.js';
 import { awsGrantOf, reportingCaller } from '../../support/grants.js';
 
 describe('renderSessionTags (invariant 5: tags come from the grant only)', () => {
@@ -11,7 +11,7 @@ describe('renderSessionTags (invariant 5: tags come from the grant only)', () =>
     // Prepare
     const grant = awsGrantOf();
     // Act
-    const tags = renderSessionTags(grant, reportingCaller());
+    const tags = renderSessionTags(grant, tagSubjectOf(reportingCaller()));
     // Assess
     assert.equal(tags, undefined);
   });
@@ -29,7 +29,7 @@ describe('renderSessionTags (invariant 5: tags come from the grant only)', () =>
     });
     const caller = reportingCaller('i-0abc123');
     // Act
-    const tags = renderSessionTags(grant, caller);
+    const tags = renderSessionTags(grant, tagSubjectOf(caller));
     // Assess
     assert.deepEqual(tags, {
       team: 'reporting',
@@ -65,7 +65,7 @@ describe('renderSessionTags (invariant 5: tags come from the grant only)', () =>
     const grant = awsGrantOf({ sessionTags: { caller: '{caller.name}' } });
     const caller = oidcCaller('https://issuer.example.com', 'alice#<script>');
     // Act
-    const render = () => renderSessionTags(grant, caller);
+    const render = () => renderSessionTags(grant, tagSubjectOf(caller));
     // Assess
     assert.throws(render, (error: unknown) => {
       assert.ok(error instanceof BrokerError);
@@ -80,7 +80,7 @@ describe('renderSessionTags (invariant 5: tags come from the grant only)', () =>
     // Prepare: the template fits the schema's 256; rendered with the caller name it does not.
     const grant = awsGrantOf({ sessionTags: { caller: `${'x'.repeat(240)}{caller.name}` } });
     // Act
-    const render = () => renderSessionTags(grant, reportingCaller());
+    const render = () => renderSessionTags(grant, tagSubjectOf(reportingCaller()));
     // Assess
     assert.throws(render, (error: unknown) => error instanceof BrokerError && error.status === 500);
   });
@@ -89,7 +89,7 @@ describe('renderSessionTags (invariant 5: tags come from the grant only)', () =>
     // Prepare
     const grant = awsGrantOf({ sessionTags: { account: 'a{caller.account}' } });
     // Act
-    const tags = renderSessionTags(grant, oidcCaller('https://issuer.example.com', 'ci'));
+    const tags = renderSessionTags(grant, tagSubjectOf(oidcCaller('https://issuer.example.com', 'ci')));
     // Assess
     assert.deepEqual(tags, { account: 'a' });
   });

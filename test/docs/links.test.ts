@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { anchorsOf, citedTitlesOf, fenceAfterHeading, linksOf } from './markdown.js';
+import { anchorsOf, citedTitlesOf, codeSpansOf, fenceAfterHeading, linksOf } from './markdown.js';
 
 /** Generated, installed or local state (git's own, and every folder .gitignore names): not the project's text. */
 const SKIPPED_DIRS = new Set([
@@ -73,6 +73,19 @@ describe('docs: links', () => {
       }
     }
     assert.deepEqual(broken, []);
+  });
+
+  it('names only repository paths that exist, in code spans such as `lib/errors.ts`', () => {
+    // A path of the repository's own folders, with no placeholder or glob in it; build output
+    // (a folder .gitignore names, such as dist/) need not exist in a fresh clone.
+    const repoPath =
+      /^(?:bench|bin|cli|client|config|docs|examples|functions|lib|local|scripts|test)\/[\w./-]+$/;
+    const stale: string[] = [];
+    for (const file of markdownFiles)
+      for (const { text, line } of codeSpansOf(read(file)))
+        if (repoPath.test(text) && !text.split('/').some(skipped) && !existsSync(text))
+          stale.push(`${file}:${line} ${text}`);
+    assert.deepEqual(stale, []);
   });
 
   it('quotes only test titles that exist in the linked test file', () => {

@@ -105,3 +105,14 @@ export function sectionOf(source: string, heading: string): string {
   );
   return lines.slice(start + 1, next === -1 ? undefined : next).join('\n');
 }
+
+/** The text of every inline code span, with its 1-based line. */
+export function codeSpansOf(source: string): { text: string; line: number }[] {
+  return markdown
+    .parse(source, {})
+    .flatMap((block) =>
+      (block.children ?? [])
+        .filter((token) => token.type === 'code_inline')
+        .map((token) => ({ text: token.content, line: (block.map?.[0] ?? 0) + 1 })),
+    );
+}

@@ -2,11 +2,22 @@
  * Chooses the session policy sent to STS. A request policy must be contained in the
  * grant's ceiling (invariant 7); with no request policy the ceiling itself is sent, so
  * a grant with a ceiling never yields a session wider than it.
+ *
+ * The ceiling's Deny statements that may overlap the request are sent along with it when
+ * the result fits in AWS_MAX_POLICY_SIZE: they then bind the session as they bind the
+ * ceiling, and the request need not stay clear of them. When it does not fit, the request
+ * is sent alone and must not overlap any ceiling Deny.
  */
 import { createHash } from 'node:crypto';
 import type { Grant } from '../config/grants-schema.js';
 import { grantMisconfigured, invalidPolicy, policyOutsideCeiling } from '../errors.js';
-import { type ContainmentVerdict, checkContainment, parsePolicyDocument } from '../policy/index.js';
+import {
+  AWS_MAX_POLICY_SIZE,
+  type ContainmentVerdict,
+  checkContainment,
+  parsePolicyDocument,
+  withCeilingDenies,
+} from '../policy/index.js';
 
 export interface SessionPolicy {
   source: 'request' | 'ceiling' | 'none';
@@ -34,11 +45,25 @@ export function chooseSessionPolicy(grant: Grant, requested: unknown): SessionPo
     );
   }
   if (!ceiling) return described('request', request.minified);
-  const containment = checkContainment(request.policy, ceiling.policy, grant.provider);
-  if (!containment.contained) {
-    throw policyOutsideCeiling(containment.explanation);
+  const withDenies = checkContainment(request.policy, ceiling.policy, grant.provider, {
+    ceilingDenies: 'sent',
+  });
+  if (!withDenies.contained) throw policyOutsideCeiling(withDenies.explanation);
+  const denies = withDenies.ceilingDenies ?? [];
+  if (denies.length === 0) return { ...described('request', request.minified), containment: withDenies };
+  // Volcengine documents no limit of its own; the appended form keeps within AWS's for both.
+  const document = withCeilingDenies(requested, ceiling.policy, denies);
+  if (document.length <= AWS_MAX_POLICY_SIZE) {
+    return { ...described('request', document), containment: withDenies };
   }
-  return { ...described('request', request.minified), containment };
+  const alone = checkContainment(request.policy, ceiling.policy, grant.provider);
+  if (!alone.contained) {
+    throw policyOutsideCeiling([
+      ...alone.explanation,
+      `With the ceiling's Deny statements ${denies.join(', ')} appended, the policy would be ${document.length} characters (at most ${AWS_MAX_POLICY_SIZE}), so it is checked without them.`,
+    ]);
+  }
+  return { ...described('request', request.minified), containment: alone };
 }
 
 const described = (source: 'request' | 'ceiling', document: string): SessionPolicy => ({

@@ -13,13 +13,22 @@
  * under every reading of the wildcard rules we cannot pin down (see resource.ts). The
  * converse does not hold: it may reject a contained request, and then says why. Known
  * conservative spots:
- *   - a requested pair must be covered by ONE ceiling Allow (no union of statements);
+ *   - a requested pair must be covered by ONE ceiling Allow, or, when the ceiling's Denies are
+ *     sent with the request, by one ceiling Deny that applies whenever the requested
+ *     statement does (no finer union of statements);
  *   - globs are compared token by token after normalising wildcard runs;
  *   - a Condition must be identical on both sides: a ceiling Allow with a Condition covers only
  *     request statements repeating it, and a request Condition needs a ceiling Allow with the
- *     same Condition (invariant 7, even though a Condition alone only narrows); any ceiling Deny that may overlap a requested pair rejects it, whatever its
- *     Condition;
+ *     same Condition (invariant 7, even though a Condition alone only narrows);
+ *   - when the ceiling's Denies are not sent with the request, any ceiling Deny that may
+ *     overlap a requested pair rejects it, whatever its Condition;
  *   - ceiling resources shorter than a full ARN/TRN cover nothing (they still Deny).
+ *
+ * Sending the Denies: the session policy then holds the requested Allows plus every ceiling
+ * Deny that may overlap them, verbatim (Condition included). STS intersects the role with the
+ * session policy, so such a Deny binds the session exactly as it binds the ceiling, under any
+ * reading of the wildcard rules; the requested pairs need only lie inside the ceiling's Allows
+ * (or inside a Deny that is sent, which then takes them away again).
  */
 import { actionCovers, actionsMayIntersect } from './action.js';
 import { type Coverage, resourceCovers, resourcesMayIntersect } from './resource.js';
@@ -34,6 +43,15 @@ import type {
 
 const MAX_EXPLANATION_LINES = 20;
 
+export interface ContainmentOptions {
+  /**
+   * `sent`: the ceiling's Denies that may overlap the request go to STS with it (see above),
+   * so an overlap no longer rejects a pair. `withheld`: the request is sent alone, so any
+   * overlap rejects the pair.
+   */
+  ceilingDenies: 'sent' | 'withheld';
+}
+
 interface IndexedStatement {
   index: number;
   statement: Statement;
@@ -43,27 +61,38 @@ export function checkContainment(
   request: Policy,
   ceiling: Policy,
   dialect: PolicyDialect,
+  options: ContainmentOptions = { ceilingDenies: 'withheld' },
 ): ContainmentVerdict {
   const indexed = ceiling.statements.map((statement, index) => ({ index, statement }));
   const allows = indexed.filter(({ statement }) => statement.effect === 'Allow');
   const denies = indexed.filter(({ statement }) => statement.effect === 'Deny');
+  const sent = new Set<number>();
   const statements = request.statements.map((statement, index) =>
-    checkStatement(statement, index, allows, denies, dialect),
+    checkStatement(statement, index, { allows, denies, dialect, options, sent }),
   );
   const uncovered = statements.flatMap((verdict) => verdict.uncovered);
   const explanation = uncovered.slice(0, MAX_EXPLANATION_LINES).map((pair) => describe(pair, request));
   if (uncovered.length > MAX_EXPLANATION_LINES) {
     explanation.push(`…and ${uncovered.length - MAX_EXPLANATION_LINES} more pairs outside the ceiling.`);
   }
-  return { contained: uncovered.length === 0, statements, explanation };
+  const verdict: ContainmentVerdict = { contained: uncovered.length === 0, statements, explanation };
+  if (verdict.contained && sent.size > 0) verdict.ceilingDenies = [...sent].sort((x, y) => x - y);
+  return verdict;
+}
+
+interface CheckContext {
+  allows: IndexedStatement[];
+  denies: IndexedStatement[];
+  dialect: PolicyDialect;
+  options: ContainmentOptions;
+  /** Ceiling Deny statements that must travel with the request (filled in `sent` mode). */
+  sent: Set<number>;
 }
 
 function checkStatement(
   statement: Statement,
   statementIndex: number,
-  allows: IndexedStatement[],
-  denies: IndexedStatement[],
-  dialect: PolicyDialect,
+  { allows, denies, dialect, options, sent }: CheckContext,
 ): StatementVerdict {
   const verdict: StatementVerdict = { statementIndex, contained: true, uncovered: [] };
   if (statement.sid !== undefined) verdict.sid = statement.sid;
@@ -76,12 +105,7 @@ function checkStatement(
     // Invariant 7: a request Condition is accepted only where a covering ceiling statement
     // carries the identical Condition (and an unconditional pair needs an unconditional Allow).
     conditionMatches: sameCondition(allow.condition, statement.condition),
-    actions: statement.actions.map((action) =>
-      firstCoverage(allow.actions, (c) => actionCovers(c, action, dialect)),
-    ),
-    resources: statement.resources.map((resource) =>
-      firstCoverage(allow.resources, (c) => resourceCovers(c, resource, dialect)),
-    ),
+    ...coveragesOf(statement, allow, dialect),
   }));
   // For each Deny, the first of its patterns that may meet each requested action / resource.
   const overlaps = denies.map(({ index, statement: deny }) => ({
@@ -93,22 +117,41 @@ function checkStatement(
       deny.resources.find((denied) => resourcesMayIntersect(resource, denied)),
     ),
   }));
+  // A sent Deny that covers a whole pair takes it out of the session, if it applies whenever
+  // the requested statement does: it has no Condition, or the requested statement's own.
+  const denyCoverage =
+    options.ceilingDenies === 'sent'
+      ? denies
+          .filter(
+            ({ statement: deny }) =>
+              deny.condition === undefined || sameCondition(deny.condition, statement.condition),
+          )
+          .map(({ index, statement: deny }) => ({ index, ...coveragesOf(statement, deny, dialect) }))
+      : [];
 
   const coveredBy = new Set<number>();
   statement.actions.forEach((action, a) => {
     statement.resources.forEach((resource, r) => {
+      const overlapping = overlaps.filter(
+        (deny) => deny.actions[a] !== undefined && deny.resources[r] !== undefined,
+      );
       const covering = coverage.find(
         (t) => t.conditionMatches && t.actions[a] === true && t.resources[r] === true,
       );
+      const deniedWhole =
+        covering === undefined
+          ? denyCoverage.find((d) => d.actions[a] === true && d.resources[r] === true)
+          : undefined;
       const reasons: string[] = [];
-      if (covering === undefined) reasons.push(uncoveredReason(coverage, a, r));
-      else coveredBy.add(covering.index);
-      for (const deny of overlaps) {
-        const deniedAction = deny.actions[a];
-        const deniedResource = deny.resources[r];
-        if (deniedAction !== undefined && deniedResource !== undefined) {
+      if (covering !== undefined) coveredBy.add(covering.index);
+      else if (deniedWhole === undefined) reasons.push(uncoveredReason(coverage, a, r));
+      if (options.ceilingDenies === 'sent') {
+        if (deniedWhole !== undefined) sent.add(deniedWhole.index);
+        for (const deny of overlapping) sent.add(deny.index);
+      } else {
+        for (const deny of overlapping) {
           reasons.push(
-            `ceiling Deny statement ${deny.index} (\`${deniedAction}\` on \`${deniedResource}\`) may match it`,
+            `ceiling Deny statement ${deny.index} (\`${deny.actions[a]}\` on \`${deny.resources[r]}\`) may match it`,
           );
         }
       }
@@ -119,6 +162,18 @@ function checkStatement(
   verdict.contained = verdict.uncovered.length === 0;
   if (coveredBy.size > 0) verdict.coveredBy = [...coveredBy].sort((x, y) => x - y);
   return verdict;
+}
+
+/** For each requested action and resource: covered by `by`, or the first reason it is not. */
+function coveragesOf(requested: Statement, by: Statement, dialect: PolicyDialect) {
+  return {
+    actions: requested.actions.map((action) =>
+      firstCoverage(by.actions, (c) => actionCovers(c, action, dialect)),
+    ),
+    resources: requested.resources.map((resource) =>
+      firstCoverage(by.resources, (c) => resourceCovers(c, resource, dialect)),
+    ),
+  };
 }
 
 /** True when one of `patterns` covers; otherwise the reason given by the first pattern. */

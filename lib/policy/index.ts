@@ -8,7 +8,7 @@
  * still be rejected, with the reason. Details in containment.ts and resource.ts.
  */
 export { actionCovers, actionMatches, actionsMayIntersect } from './action.js';
-export { checkContainment, deepEqual } from './containment.js';
+export { type ContainmentOptions, checkContainment, deepEqual } from './containment.js';
 export {
   foldAsciiCase,
   type GlobOptions,
@@ -27,4 +27,5 @@ export {
   resourcesMayIntersect,
   splitSegments,
 } from './resource.js';
+export { withCeilingDenies } from './session-document.js';
 export type * from './types.js';

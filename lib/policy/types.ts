@@ -51,4 +51,9 @@ export interface ContainmentVerdict {
   statements: StatementVerdict[];
   /** Human sentences, one per rejected pair (capped, with a final count of the rest). */
   explanation: string[];
+  /**
+   * Ceiling Deny statements (indexes) that must be sent with the request: present only when
+   * the check ran with the ceiling's Denies sent and found some that may overlap it.
+   */
+  ceilingDenies?: number[];
 }

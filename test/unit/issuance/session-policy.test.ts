@@ -126,6 +126,55 @@ describe('chooseSessionPolicy (invariant 7)', () => {
     );
   });
 
+  it("sends the ceiling's overlapping Deny statements with the request, without their Sid", () => {
+    // Prepare
+    const privateDeny = {
+      Sid: 'NoPrivate',
+      Effect: 'Deny',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::reports-bucket/private/*',
+    };
+    const unrelatedDeny = { Effect: 'Deny', Action: 'ec2:*', Resource: '*' };
+    const ceiling = {
+      ...REPORTS_CEILING,
+      Statement: [...REPORTS_CEILING.Statement, privateDeny, unrelatedDeny],
+    };
+    const requested = statement({ Resource: 'arn:aws:s3:::reports-bucket/*' });
+    // Act
+    const chosen = chooseSessionPolicy(awsGrantOf({ policy: ceiling }), requested);
+    // Assess
+    const sent = JSON.parse(chosen.document ?? 'null');
+    assert.deepEqual(sent.Statement, [
+      ...requested.Statement,
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::reports-bucket/private/*'] },
+    ]);
+    assert.deepEqual(chosen.containment?.ceilingDenies, [1]);
+    assert.equal(chosen.size, chosen.document?.length);
+    assert.equal(chosen.sha256, sha256(chosen.document ?? ''));
+  });
+
+  it('checks the request alone, and refuses the overlap, when the Denies would not fit in 2048 characters', () => {
+    // Prepare: a Deny that overlaps the request and is too long to send with it.
+    const longDeny = {
+      Effect: 'Deny',
+      Action: 's3:GetObject',
+      Resource: Array.from({ length: 30 }, (_, i) => `arn:aws:s3:::reports-bucket/private-${i}/*`),
+    };
+    const ceiling = { ...REPORTS_CEILING, Statement: [...REPORTS_CEILING.Statement, longDeny] };
+    const clearResources = Array.from({ length: 20 }, (_, i) => `arn:aws:s3:::reports-bucket/${i}/*`);
+    const requested = statement({ Resource: ['arn:aws:s3:::reports-bucket/*', ...clearResources] });
+    const clear = statement({ Resource: clearResources });
+    // Act
+    const error = refusal(() => chooseSessionPolicy(awsGrantOf({ policy: ceiling }), requested));
+    const accepted = chooseSessionPolicy(awsGrantOf({ policy: ceiling }), clear);
+    // Assess
+    assert.equal(error.code, 'policy_outside_ceiling');
+    const messages = (error.fields ?? []).map((f) => f.message).join('\n');
+    assert.match(messages, /ceiling Deny statement 1 .* may match it/);
+    assert.match(messages, /would be \d+ characters \(at most 2048\)/);
+    assert.deepEqual(JSON.parse(accepted.document ?? 'null'), clear);
+  });
+
   it('refuses an AWS policy larger than 2048 characters once minified', () => {
     // Prepare
     const resources = Array.from({ length: 60 }, (_, i) => `arn:aws:s3:::reports-bucket/prefix-${i}/*`);

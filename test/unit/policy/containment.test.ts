@@ -14,8 +14,10 @@ function allow(actions: string[], resources: string[], condition?: ConditionBloc
     : { effect: 'Allow', actions, resources, condition };
 }
 
-function deny(actions: string[], resources: string[]): Statement {
-  return { effect: 'Deny', actions, resources };
+function deny(actions: string[], resources: string[], condition?: ConditionBlock): Statement {
+  return condition === undefined
+    ? { effect: 'Deny', actions, resources }
+    : { effect: 'Deny', actions, resources, condition };
 }
 
 function verdictOf(request: Statement[], ceiling: Statement[], dialect: PolicyDialect = 'aws') {
@@ -335,5 +337,67 @@ describe('checkContainment: statements and conditions', () => {
     // Assess
     assert.equal(verdict.contained, false);
     assert.match(verdict.explanation[0] ?? '', /no Allow statement/);
+  });
+});
+
+describe("checkContainment with the ceiling's Denies sent along", () => {
+  const bucket = 'arn:aws:s3:::bucket/*';
+  const privateObjects = 'arn:aws:s3:::bucket/private/*';
+  const sent = (request: Statement[], ceiling: Statement[]) =>
+    checkContainment({ statements: request }, { statements: ceiling }, 'aws', { ceilingDenies: 'sent' });
+
+  it('accepts a request that overlaps a ceiling Deny and names the Deny to send', () => {
+    // Prepare
+    const ceiling = [allow(['s3:*'], ['*']), deny(['s3:Delete*'], [privateObjects]), deny(['ec2:*'], ['*'])];
+    const request = [allow(['s3:*Object'], [bucket])];
+    // Act
+    const withheld = verdictOf(request, ceiling);
+    const withDenies = sent(request, ceiling);
+    // Assess
+    assert.equal(withheld.contained, false);
+    assert.equal(withDenies.contained, true, withDenies.explanation.join('\n'));
+    assert.deepEqual(withDenies.ceilingDenies, [1]);
+  });
+
+  it('still needs a ceiling Allow for what no Deny takes away', () => {
+    // Act
+    const verdict = sent(
+      [allow(['s3:*'], [bucket])],
+      [allow(['s3:Get*'], ['*']), deny(['s3:Delete*'], ['*'])],
+    );
+    // Assess
+    assert.equal(verdict.contained, false);
+    assert.match(verdict.explanation[0] ?? '', /no ceiling Allow statement covers the action/);
+    assert.equal(verdict.ceilingDenies, undefined);
+  });
+
+  it('accepts a pair that a sent Deny covers whole, since the session gets none of it', () => {
+    // Prepare: nothing allows the private objects, and a Deny takes them all.
+    const ceiling = [
+      allow(['s3:GetObject'], ['arn:aws:s3:::bucket/public/*']),
+      deny(['s3:*'], [privateObjects]),
+    ];
+    // Act
+    const whole = sent([allow(['s3:GetObject'], ['arn:aws:s3:::bucket/private/a/*'])], ceiling);
+    const partly = sent([allow(['s3:GetObject'], [bucket])], ceiling);
+    // Assess
+    assert.equal(whole.contained, true);
+    assert.deepEqual(whole.ceilingDenies, [1]);
+    assert.equal(partly.contained, false);
+  });
+
+  it("lets a conditional Deny cover a pair only under the requested statement's own Condition", () => {
+    // Prepare
+    const tls: ConditionBlock = { Bool: { 'aws:SecureTransport': 'true' } };
+    const vpc: ConditionBlock = { StringEquals: { 'aws:SourceVpc': 'vpc-1' } };
+    const ceiling = [allow(['s3:GetObject'], ['arn:aws:s3:::other/*'], tls), deny(['s3:*'], [bucket], tls)];
+    // Act
+    const same = sent([allow(['s3:GetObject'], [bucket], tls)], ceiling);
+    const other = sent([allow(['s3:GetObject'], [bucket], vpc)], ceiling);
+    const none = sent([allow(['s3:GetObject'], [bucket])], ceiling);
+    // Assess
+    assert.equal(same.contained, true);
+    assert.equal(other.contained, false);
+    assert.equal(none.contained, false);
   });
 });

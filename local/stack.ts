@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadGrants } from '../lib/config/grants.js';
 import type { GrantsFile } from '../lib/config/grants-schema.js';
+import { startApiGate } from './api-gate.js';
 import { type EmulatedRole, type StsEmulator, startAwsStsEmulator } from './aws-sts-emulator/index.js';
 import { loadDevIdentities } from './dev-identities.js';
 import {
@@ -28,6 +29,7 @@ export const BROKER_VOLCENGINE_PRINCIPAL = 'trn:iam::2100000001:user/credential-
 export const LOCAL_STAGE = 'local';
 export const LOCAL_RATE_TABLE = 'credential-broker-local-rate';
 export const LOCAL_AUDIT_TABLE = 'credential-broker-local-audit';
+const DEFAULT_MAX_IN_FLIGHT = 4;
 
 /** The emulated target roles: the AWS roles the grants name, each trusting the broker's role. */
 export function emulatedAwsRoles(grants: GrantsFile): EmulatedRole[] {
@@ -52,6 +54,11 @@ export interface LocalStackOptions {
   persistDynamo: boolean;
   grantsFile: string;
   identitiesFile: string;
+  /**
+   * Requests let into serverless-offline at once (default 4); the gate queues the rest, so a
+   * burst reuses a few warm workers instead of cold-starting one per request.
+   */
+  maxInFlight?: number;
   /** Extra environment for the API (tests tune timeouts with it). */
   apiEnv?: Record<string, string>;
   onApiOutput?: (chunk: string) => void;
@@ -80,6 +87,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const brokerAws = identityOf(BROKER_AWS_PRINCIPAL);
   const brokerVolcengine = identityOf(BROKER_VOLCENGINE_PRINCIPAL);
   const apiPort = await claimPort(options.ports.api, 'BROKER_PORT');
+  // serverless-offline listens behind the gate (./api-gate.ts) on a free loopback port.
+  const offlinePort = await claimPort(0, 'BROKER_PORT');
   const lambdaPort = await claimPort(options.ports.lambda, 'BROKER_LAMBDA_PORT');
   await claimPort(options.ports.dynamodb, 'BROKER_DYNAMODB_PORT');
   await claimPort(options.ports.awsSts, 'BROKER_STS_PORT');
@@ -125,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const api = spawnOffline(
       {
         BROKER_PORT: String(apiPort),
+        BROKER_OFFLINE_HTTP_PORT: String(offlinePort),
         BROKER_LAMBDA_PORT: String(lambdaPort),
         BROKER_STAGE: LOCAL_STAGE,
         BROKER_GRANTS_FILE: options.grantsFile,
@@ -149,8 +159,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       options.onApiOutput,
     );
     stoppers.push(() => stopProcess(api));
+    await waitForHttp(`http://127.0.0.1:${offlinePort}/v1/health`, 60_000, () => api.exitCode === null);
+    const gate = await startApiGate({
+      port: apiPort,
+      upstreamPort: offlinePort,
+      maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+      // Said even when the API log is not shown: the 502/504 problem points the caller here.
+      onLambdaFailure: (line) => (options.onApiOutput ?? ((text) => process.stderr.write(text)))(`${line}\n`),
+    });
+    stoppers.push(gate.stop);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    await waitForHttp(`${apiUrl}/v1/health`, 60_000, () => api.exitCode === null);
     return {
       apiUrl,
       dynamo,

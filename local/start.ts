@@ -17,6 +17,15 @@ const port = (name: string, fallback: number) => {
   return value;
 };
 
+const positive = (name: string, fallback: number) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a positive integer, got ${process.env[name]}`);
+    process.exit(1);
+  }
+  return value;
+};
+
 const dataDir = '.local';
 if (process.argv.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
 const grantsFile = process.env.BROKER_GRANTS_FILE ?? 'local/grants.yaml';
@@ -36,6 +45,7 @@ try {
     grantsFile,
     identitiesFile: 'local/dev-identities.json',
     onApiOutput: process.env.BROKER_VERBOSE ? (chunk) => process.stdout.write(chunk) : undefined,
+    maxInFlight: positive('BROKER_LOCAL_MAX_IN_FLIGHT', 4),
   });
   console.log(`
 Local credential broker is up (stage local, grants ${grantsFile}).

@@ -13,9 +13,9 @@ import { type StackFixture, startStackFixture } from './stack-fixture.js';
 
 const N = Number(process.env.BROKER_CONCURRENCY ?? 100);
 /**
- * Requests in flight at once. serverless-offline runs each concurrent invocation in its
- * own worker thread, cold-started like a Lambda instance: a few dozen of those saturate
- * two cores, so the burst is bounded, as API Gateway's reserved concurrency bounds it.
+ * Requests the client keeps in flight. The local API gate lets 4 of them into
+ * serverless-offline at once (each concurrent invocation there is a worker thread,
+ * cold-started like a Lambda instance) and queues the rest.
  */
 const IN_FLIGHT = Number(process.env.BROKER_CONCURRENCY_IN_FLIGHT ?? 8);
 const CALLERS = [

@@ -51,17 +51,17 @@ module.exports = async ({ resolveVariable }) => {
       'audit-query',
       'AuditQueryRole',
       [...routes('GET', '/v1/issuances'), ...routes('GET', '/v1/issuances/{id}')],
-      local
-        ? {}
-        : {
-            environment: {
-              ...(await cursorKeyEnvironment(stage, resolveVariable)),
-              // The digest key's public half, for GET /v1/audit/public-key (kms:GetPublicKey only).
-              BROKER_DIGEST_KMS_KEY_ID: { Ref: 'AuditDigestKey' },
-            },
-          },
+      local ? {} : { environment: await cursorKeyEnvironment(stage, resolveVariable) },
     ),
     listGrants: fn('list-grants', 'ListGrantsRole', routes('GET', '/v1/grants')),
+    // Audit evidence for auditors: the digest chain, and the key that verifies it.
+    auditDigests: fn('audit-digests', 'AuditDigestsRole', routes('GET', '/v1/audit/digests')),
+    auditPublicKey: fn(
+      'audit-public-key',
+      'AuditPublicKeyRole',
+      routes('GET', '/v1/audit/public-key'),
+      local ? {} : { environment: { BROKER_DIGEST_KMS_KEY_ID: { Ref: 'AuditDigestKey' } } },
+    ),
     // Seals closed windows of the audit trail into the signed digest chain. Locally no
     // schedule: `npm run audit:seal` runs the same sealing code against the local stack.
     // One at a time (reserved concurrency 1): two sealers would race for the same window.

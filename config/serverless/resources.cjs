@@ -67,6 +67,12 @@ function auditEvidence({ params, service, stage, tableArn }) {
         Resource: { 'Fn::Sub': `\${AuditEvidenceBucket.Arn}/windows/*` },
       },
     ]),
+    // GET /v1/audit/digests: Query on the table key (the digest partitions), nothing else.
+    AuditDigestsRole: role(service, stage, 'auditDigests', [
+      { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: tableArn },
+    ]),
+    // GET /v1/audit/public-key: no IAM permission at all; the key policy grants kms:GetPublicKey.
+    AuditPublicKeyRole: role(service, stage, 'auditPublicKey', []),
     // The key policy alone grants use of the key (no IAM policy names it, so no cycle between
     // the roles and the key); the account keeps administration, never kms:Sign.
     AuditDigestKey: {
@@ -109,7 +115,7 @@ function auditEvidence({ params, service, stage, tableArn }) {
             {
               Sid: 'AuditorsReadThePublicKey',
               Effect: 'Allow',
-              Principal: { AWS: { 'Fn::GetAtt': ['AuditQueryRole', 'Arn'] } },
+              Principal: { AWS: { 'Fn::GetAtt': ['AuditPublicKeyRole', 'Arn'] } },
               Action: ['kms:GetPublicKey'],
               Resource: '*',
             },

@@ -2,6 +2,7 @@
  * Every route of the broker's HTTP API, as contracts: the OpenAPI document lists exactly
  * these, and a route that is not here is not part of the API.
  */
+import { getPublicKeyContract, listDigestsContract } from './audit-evidence.js';
 import { getIssuanceContract } from './get-issuance.js';
 import { healthContract } from './health.js';
 import { issueCredentialsContract } from './issue-credentials.js';
@@ -17,4 +18,6 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   openApiContract,
   listIssuancesContract,
   getIssuanceContract,
+  listDigestsContract,
+  getPublicKeyContract,
 ];

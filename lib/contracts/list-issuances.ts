@@ -15,7 +15,7 @@ import {
 } from './limits.js';
 import { defineRoute } from './route.js';
 
-const instant = (bound: string) =>
+export const instant = (bound: string) =>
   z
     .string()
     .max(40)

@@ -382,16 +382,21 @@ describe('packaged prod template: audit evidence', () => {
     }
   });
 
-  it('lets auditors read the public key: GetPublicKey for the audit-query role, its function told the key', () => {
+  it("lets auditors read the public key: GetPublicKey for the public-key function, the sealer and the account's key administrators only", () => {
     // Act
     const readers = keyPolicy().filter(
       (statement) => statement.Effect === 'Allow' && actionsOf(statement).includes('kms:GetPublicKey'),
     );
-    const auditQuery = functionsOf(template).find(({ name }) => name === 'AuditQueryLambdaFunction');
-    const env = (auditQuery?.properties.Environment as { Variables?: Record<string, unknown> })?.Variables;
+    const publicKeyFn = functionsOf(template).find(({ name }) => name === 'AuditPublicKeyLambdaFunction');
+    const env = (publicKeyFn?.properties.Environment as { Variables?: Record<string, unknown> })?.Variables;
     // Assess
-    assert.ok(
-      readers.map(principalOf).includes(JSON.stringify({ AWS: { 'Fn::GetAtt': ['AuditQueryRole', 'Arn'] } })),
+    assert.deepEqual(
+      readers.map(principalOf).sort(),
+      [
+        JSON.stringify({ AWS: { 'Fn::GetAtt': ['AuditPublicKeyRole', 'Arn'] } }),
+        digestRole,
+        JSON.stringify({ AWS: { 'Fn::Sub': `arn:\${AWS::Partition}:iam::\${AWS::AccountId}:root` } }),
+      ].sort(),
     );
     assert.deepEqual(env?.BROKER_DIGEST_KMS_KEY_ID, { Ref: 'AuditDigestKey' });
   });

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadGrants } from '../lib/config/grants.js';
 import type { GrantsFile } from '../lib/config/grants-schema.js';
+import { LOCAL_CURSOR_KEY } from '../lib/config/secrets.js';
 import { startApiGate } from './api-gate.js';
 import { type EmulatedRole, type StsEmulator, startAwsStsEmulator } from './aws-sts-emulator/index.js';
 import { loadDevIdentities } from './dev-identities.js';
@@ -20,6 +21,7 @@ import {
 } from './dynamodb.js';
 import { ensureLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuerFiles } from './jwt-issuer.js';
 import { claimPort, waitForHttp } from './ports.js';
+import { type SsmEmulator, startSsmEmulator } from './ssm-emulator/index.js';
 import { startVolcengineStsEmulator } from './volcengine-sts-emulator/index.js';
 
 /** The broker's own local identities (see dev-identities.json). */
@@ -30,6 +32,12 @@ export const LOCAL_STAGE = 'local';
 export const LOCAL_RATE_TABLE = 'credential-broker-local-rate';
 export const LOCAL_AUDIT_TABLE = 'credential-broker-local-audit';
 const DEFAULT_MAX_IN_FLIGHT = 4;
+/** The local stage's secrets, served by the SSM emulator under the names deployed stages use. */
+export const LOCAL_SECRET_NAMES = {
+  cursorKey: '/credential-broker/local/cursor-key',
+  volcengineAccessKeyId: '/credential-broker/local/volcengine-access-key-id',
+  volcengineSecretAccessKey: '/credential-broker/local/volcengine-secret-access-key',
+} as const;
 
 /** The emulated target roles: the AWS roles the grants name, each trusting the broker's role. */
 export function emulatedAwsRoles(grants: GrantsFile): EmulatedRole[] {
@@ -48,7 +56,14 @@ export function emulatedAwsRoles(grants: GrantsFile): EmulatedRole[] {
 }
 
 export interface LocalStackOptions {
-  ports: { api: number; lambda: number; dynamodb: number; awsSts: number; volcengineSts: number };
+  ports: {
+    api: number;
+    lambda: number;
+    dynamodb: number;
+    awsSts: number;
+    volcengineSts: number;
+    ssm: number;
+  };
   /** Where dynalite keeps data and the local issuer its key; undefined = in memory + temp. */
   dataDir: string;
   persistDynamo: boolean;
@@ -69,6 +84,7 @@ export interface LocalStack {
   dynamo: LocalDynamo;
   awsSts: StsEmulator;
   volcengineSts: Awaited<ReturnType<typeof startVolcengineStsEmulator>>;
+  ssm: SsmEmulator;
   jwt: LocalIssuerFiles & { issuer: string; audience: string };
   tableName: string;
   /** The local digest key and evidence folder the API and `npm run audit:seal` share. */
@@ -93,6 +109,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   await claimPort(options.ports.dynamodb, 'BROKER_DYNAMODB_PORT');
   await claimPort(options.ports.awsSts, 'BROKER_STS_PORT');
   await claimPort(options.ports.volcengineSts, 'BROKER_VOLCENGINE_STS_PORT');
+  await claimPort(options.ports.ssm, 'BROKER_SSM_PORT');
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
@@ -125,6 +142,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ),
     });
     stoppers.push(volcengineSts.stop);
+    // The functions read their secrets by name through the same adapter as in AWS; only the
+    // broker's own identity may read them, as its IAM role alone would be allowed to.
+    const ssm = await startSsmEmulator({
+      port: options.ports.ssm,
+      identities: [brokerAws],
+      parameters: {
+        [LOCAL_SECRET_NAMES.cursorKey]: LOCAL_CURSOR_KEY,
+        [LOCAL_SECRET_NAMES.volcengineAccessKeyId]: brokerVolcengine.accessKeyId,
+        [LOCAL_SECRET_NAMES.volcengineSecretAccessKey]: brokerVolcengine.secretAccessKey,
+      },
+    });
+    stoppers.push(ssm.stop);
     const jwtFiles = await ensureLocalIssuer(join(options.dataDir, 'jwt'));
     const digestFiles = {
       keyFile: join(options.dataDir, 'audit-digest', 'signing-key.pem'),
@@ -147,9 +176,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         BROKER_LOCAL_JWT_ISSUER: LOCAL_ISSUER,
         BROKER_LOCAL_JWT_AUDIENCE: LOCAL_AUDIENCE,
         BROKER_VOLCENGINE_ENDPOINT: volcengineSts.url,
-        BROKER_VOLCENGINE_ACCESS_KEY_ID: brokerVolcengine.accessKeyId,
-        BROKER_VOLCENGINE_SECRET_ACCESS_KEY: brokerVolcengine.secretAccessKey,
+        BROKER_CURSOR_KEY_PARAMETER: LOCAL_SECRET_NAMES.cursorKey,
+        BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER: LOCAL_SECRET_NAMES.volcengineAccessKeyId,
+        BROKER_VOLCENGINE_SECRET_ACCESS_KEY_PARAMETER: LOCAL_SECRET_NAMES.volcengineSecretAccessKey,
         AWS_ENDPOINT_URL_STS: awsSts.url,
+        AWS_ENDPOINT_URL_SSM: ssm.url,
         AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
         AWS_ACCESS_KEY_ID: brokerAws.accessKeyId,
         AWS_SECRET_ACCESS_KEY: brokerAws.secretAccessKey,
@@ -174,6 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamo,
       awsSts,
       volcengineSts,
+      ssm,
       jwt: { ...jwtFiles, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE },
       tableName,
       digestFiles,

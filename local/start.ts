@@ -1,7 +1,7 @@
 /**
  * `npm start [-- --fresh]`: the whole broker on 127.0.0.1 with no cloud account.
  * Ports: BROKER_PORT (3000), BROKER_DYNAMODB_PORT (8000), BROKER_STS_PORT (8100),
- * BROKER_VOLCENGINE_STS_PORT (8200), BROKER_LAMBDA_PORT (3002). Data under .local/
+ * BROKER_VOLCENGINE_STS_PORT (8200), BROKER_SSM_PORT (8300), BROKER_LAMBDA_PORT (3002). Data under .local/
  * (the audit trail survives restarts) unless --fresh.
  */
 import { rmSync } from 'node:fs';
@@ -39,6 +39,7 @@ try {
       dynamodb: port('BROKER_DYNAMODB_PORT', 8000),
       awsSts: port('BROKER_STS_PORT', 8100),
       volcengineSts: port('BROKER_VOLCENGINE_STS_PORT', 8200),
+      ssm: port('BROKER_SSM_PORT', 8300),
     },
     dataDir,
     persistDynamo: true,
@@ -53,6 +54,7 @@ Local credential broker is up (stage local, grants ${grantsFile}).
   DynamoDB          ${stack.dynamo.url}   table ${stack.tableName} (data in ${dataDir}/dynamodb)
   AWS STS emulator  ${stack.awsSts.url}
   Volcengine STS    ${stack.volcengineSts.url}
+  SSM (secrets)     ${stack.ssm.url}
   OIDC issuer       ${stack.jwt.issuer} (JWKS ${stack.jwt.jwksFile})
 
 Try it (signed with a dev identity from local/dev-identities.json):

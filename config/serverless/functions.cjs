@@ -3,6 +3,7 @@
 // has none: serverless-offline cannot verify SigV4 or JWTs, so local/functions/* wrap each
 // route with our own verifier, and those handlers exist in the local stage only.
 const { readParams } = require('./params.cjs');
+const { SECRET_PARAMS, secretEnvironment } = require('./secrets.cjs');
 
 module.exports = async ({ resolveVariable }) => {
   const stage = await resolveVariable('sls:stage');
@@ -12,7 +13,10 @@ module.exports = async ({ resolveVariable }) => {
     'reservedConcurrency',
     'verifyGrantsRate',
     'auditDigestRate',
+    ...SECRET_PARAMS,
   ]);
+  // The local stack passes the local secret names itself (local/stack.ts).
+  const secrets = local ? {} : secretEnvironment(params);
   const root = local ? 'local/functions' : 'functions';
   const jwtIssuer = local ? '' : params.jwtIssuer;
 
@@ -42,7 +46,7 @@ module.exports = async ({ resolveVariable }) => {
         ? {}
         : {
             reservedConcurrency: params.reservedConcurrency,
-            environment: await volcengineEnvironment(stage, resolveVariable),
+            environment: secrets.issueCredentials,
           }),
     }),
     health: fn('health', 'HealthRole', routes('GET', '/v1/health')),
@@ -51,7 +55,7 @@ module.exports = async ({ resolveVariable }) => {
       'audit-query',
       'AuditQueryRole',
       [...routes('GET', '/v1/issuances'), ...routes('GET', '/v1/issuances/{id}')],
-      local ? {} : { environment: await cursorKeyEnvironment(stage, resolveVariable) },
+      local ? {} : { environment: secrets.auditQuery },
     ),
     listGrants: fn('list-grants', 'ListGrantsRole', routes('GET', '/v1/grants')),
     // Audit evidence for auditors: the digest chain, and the key that verifies it.
@@ -87,35 +91,7 @@ module.exports = async ({ resolveVariable }) => {
       'verify-grants',
       'VerifyGrantsRole',
       local ? [] : [{ schedule: { rate: [params.verifyGrantsRate] } }],
-      { timeout: 60, ...(local ? {} : { environment: await volcengineEnvironment(stage, resolveVariable) }) },
+      { timeout: 60, ...(local ? {} : { environment: secrets.verifyGrants }) },
     ),
   };
 };
-
-// The cursor HMAC key (SSM SecureString) is resolved at deploy time, and only when asked
-// (--param="cursorKeyFromSsm=true"), so `serverless package` runs without an AWS account.
-// Without it the audit-query function refuses to cold-start: no key, no audit queries.
-async function cursorKeyEnvironment(stage, resolveVariable) {
-  const fromSsm = String(await resolveVariable('param:cursorKeyFromSsm, false')) === 'true';
-  if (!fromSsm) return {};
-  return { BROKER_CURSOR_KEY: await resolveVariable(`ssm:/credential-broker/${stage}/cursor-key`) };
-}
-
-// The broker's Volcengine AK/SK (an IAM sub-user with AssumeRoleAccess, never the main
-// account) live in SSM SecureStrings /credential-broker/<stage>/volcengine-access-key-id and
-// .../volcengine-secret-access-key, resolved at deploy time when asked for
-// (--param="volcengineFromSsm=true"), and given only to the functions that mint. Never in
-// the grants file. Without them Volcengine grants answer 503 provider_not_configured.
-async function volcengineEnvironment(stage, resolveVariable) {
-  const fromSsm = String(await resolveVariable('param:volcengineFromSsm, false')) === 'true';
-  if (!fromSsm) return {};
-  return {
-    BROKER_VOLCENGINE_ACCESS_KEY_ID: await resolveVariable(
-      `ssm:/credential-broker/${stage}/volcengine-access-key-id`,
-    ),
-    BROKER_VOLCENGINE_SECRET_ACCESS_KEY: await resolveVariable(
-      `ssm:/credential-broker/${stage}/volcengine-secret-access-key`,
-    ),
-    BROKER_VOLCENGINE_REGION: await resolveVariable("param:volcengineRegion, 'cn-north-1'"),
-  };
-}

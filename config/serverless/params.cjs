@@ -135,7 +135,14 @@ const PARAMS = {
   },
   secretsKmsKeyArn: {
     default: '',
-    kind: text,
+    kind: (name, value) => {
+      if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(String(value))) {
+        throw paramError(
+          `param ${name} must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got ${JSON.stringify(value)}`,
+        );
+      }
+      return String(value);
+    },
     doc: 'Customer managed KMS key of the SecureStrings, if not the default `aws/ssm` key: the functions that read them may decrypt with it, through SSM only.',
   },
 };

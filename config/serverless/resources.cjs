@@ -8,6 +8,7 @@ const table = require('../audit-table.json');
 const rateTable = require('../rate-table.json');
 const alarms = require('./alarms.cjs');
 const { readParams } = require('./params.cjs');
+const { SECRET_PARAMS, secretStatements } = require('./secrets.cjs');
 
 const grantsSummary = (serviceDir, grantsFile) =>
   JSON.parse(
@@ -228,6 +229,7 @@ module.exports = async ({ resolveVariable }) => {
     'throttleBurstLimit',
     'throttleRateLimit',
     'evidenceRetentionDays',
+    ...SECRET_PARAMS,
   ]);
   const { awsRoleArns } = grantsSummary(path.resolve(__dirname, '../..'), params.grantsFile);
   const tableArn = { 'Fn::GetAtt': ['AuditTable', 'Arn'] };
@@ -248,27 +250,31 @@ module.exports = async ({ resolveVariable }) => {
         ]
       : [];
 
+  // Each function's role: its own statements plus read access to exactly its secrets.
+  const functionRole = (fn, statements) =>
+    role(service, stage, fn, [...statements, ...secretStatements(params, fn)]);
+
   Object.assign(resources, {
-    IssueCredentialsRole: role(service, stage, 'issueCredentials', [
+    IssueCredentialsRole: functionRole('issueCredentials', [
       ...assumeGrantedRoles,
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
       // The only UpdateItem the broker holds, and on the rate table only.
       { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': ['RateTable', 'Arn'] } },
     ]),
-    HealthRole: role(service, stage, 'health', [
+    HealthRole: functionRole('health', [
       { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: tableArn },
     ]),
-    OpenApiRole: role(service, stage, 'openapi', []),
-    AuditQueryRole: role(service, stage, 'auditQuery', [
+    OpenApiRole: functionRole('openapi', []),
+    AuditQueryRole: functionRole('auditQuery', [
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [tableArn, ...indexArns] },
     ]),
     // VERIFY records are appended like every other record: PutItem, never UpdateItem.
-    VerifyGrantsRole: role(service, stage, 'verifyGrants', [
+    VerifyGrantsRole: functionRole('verifyGrants', [
       ...assumeGrantedRoles,
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
     ]),
     // GET /v1/grants reads the newest VERIFY records: Query on the byDecision index only.
-    ListGrantsRole: role(service, stage, 'listGrants', [
+    ListGrantsRole: functionRole('listGrants', [
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],

@@ -2,11 +2,21 @@
 import { makeCursorSealer } from '../../lib/audit/cursor.js';
 import { makeDynamoAuditReader } from '../../lib/audit/dynamodb-reader.js';
 import { makeAuditQueries } from '../../lib/audit/queries.js';
-import { requireCursorKey } from '../../lib/config/env.js';
+import { requireCursorKeyParameter } from '../../lib/config/env.js';
+import { cursorKeyProblem, requiredSecret } from '../../lib/config/secrets.js';
 import { httpHandler } from '../../lib/http/handler.js';
+import { refreshSecrets } from '../../lib/http/refresh-secrets.js';
 import { dynamodbClient } from '../shared/dynamodb.js';
 import { allowList, config, httpOptions, logger } from '../shared/runtime.js';
+import { secretStore } from '../shared/secrets.js';
 import { auditQueryRoute } from './route.js';
+
+// Read at cold start: no readable, valid key (or the dev key outside `local`), no function.
+const cursorKey = await requiredSecret(
+  secretStore,
+  requireCursorKeyParameter(config),
+  cursorKeyProblem(config.stage),
+);
 
 export const route = auditQueryRoute({
   queries: makeAuditQueries({
@@ -15,12 +25,14 @@ export const route = auditQueryRoute({
       tableName: config.auditTable,
       timeoutMs: config.dynamodb.timeoutMs,
     }),
-    // Fails the cold start of a deployed stage that was given no key.
-    cursors: makeCursorSealer(requireCursorKey(config)),
+    cursors: makeCursorSealer(() => cursorKey.value),
     clock: () => new Date(),
   }),
   allowList,
   logger,
 });
 
-export const handler = httpHandler(route, httpOptions);
+/** The shared options plus the per-request key refresh (also used by the local-stage twin). */
+export const auditHttpOptions = { ...httpOptions, middlewares: [refreshSecrets(cursorKey)] };
+
+export const handler = httpHandler(route, auditHttpOptions);

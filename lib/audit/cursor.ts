@@ -33,9 +33,16 @@ export interface CursorSealer {
   open(cursor: string): CursorPosition;
 }
 
-export function makeCursorSealer(key: string): CursorSealer {
-  if (key.length < 32) throw new Error('the cursor key must be at least 32 characters');
-  const mac = (payload: string) => createHmac('sha256', key).update(payload).digest();
+/** `key` is the key itself, or a getter of the current one (a rotated key takes over at once). */
+export function makeCursorSealer(key: string | (() => string)): CursorSealer {
+  const currentKey = typeof key === 'function' ? key : () => key;
+  const checked = () => {
+    const value = currentKey();
+    if (value.length < 32) throw new Error('the cursor key must be at least 32 characters');
+    return value;
+  };
+  checked();
+  const mac = (payload: string) => createHmac('sha256', checked()).update(payload).digest();
 
   return {
     seal(value) {

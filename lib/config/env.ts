@@ -8,6 +8,8 @@ import { BODY_LIMIT_BYTES } from '../contracts/limits.js';
 
 const boolean = z.enum(['true', 'false']).transform((v) => v === 'true');
 const positiveInt = z.coerce.number().int().positive();
+/** An SSM parameter name (a path); the value behind it is a secret, the name is not. */
+const parameterName = z.string().regex(/^\/[A-Za-z0-9_.\-/]{1,1010}$/);
 
 const envSchema = z.object({
   // No defaults for the stage, the grants file or the tables, in any stage: a Lambda that
@@ -30,15 +32,19 @@ const envSchema = z.object({
   BROKER_MAX_BODY_BYTES: positiveInt.max(BODY_LIMIT_BYTES.max).default(BODY_LIMIT_BYTES.default),
   BROKER_VOLCENGINE_ENDPOINT: z.string().url().default('https://sts.volcengineapi.com'),
   BROKER_VOLCENGINE_REGION: z.string().default('cn-north-1'),
-  BROKER_VOLCENGINE_ACCESS_KEY_ID: z.string().optional(),
-  BROKER_VOLCENGINE_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_REGION: z.string().default('us-east-1'),
-  /** HMAC key of audit-query cursors; from SSM in deployed stages (serverless.yml). */
-  BROKER_CURSOR_KEY: z.string().min(32).optional(),
+  // Secrets by name only (lib/config/secrets.ts): SSM SecureString parameters read at run
+  // time. A function is given exactly the names it reads (config/serverless/functions.cjs).
+  /** The audit-query cursor HMAC key; the audit-query function fails its cold start without it. */
+  BROKER_CURSOR_KEY_PARAMETER: parameterName.optional(),
+  /** The broker's Volcengine sub-user key, both halves or neither (the minting functions). */
+  BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER: parameterName.optional(),
+  BROKER_VOLCENGINE_SECRET_ACCESS_KEY_PARAMETER: parameterName.optional(),
+  /** How long a read secret is reused before it is read again: the delay before a rotation is seen. */
+  BROKER_SECRETS_MAX_AGE_SECONDS: positiveInt.max(3_600).default(300),
+  BROKER_SSM_MAX_ATTEMPTS: positiveInt.max(5).default(2),
+  BROKER_SSM_TIMEOUT_MS: positiveInt.max(10_000).default(2_000),
 });
-
-/** Local stage only: cursors of a dev stack need no secrecy, and a deployed stage refuses this value. */
-export const LOCAL_CURSOR_KEY = 'local-dev-cursor-key-not-a-secret-0000';
 
 export type BrokerConfig = ReturnType<typeof loadConfig>;
 
@@ -49,9 +55,12 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     throw new Error(`Invalid broker configuration: ${problems}`);
   }
   const e = parsed.data;
-  const local = e.BROKER_STAGE === 'local';
-  if (!local && e.BROKER_CURSOR_KEY === LOCAL_CURSOR_KEY) {
-    throw new Error('Invalid broker configuration: BROKER_CURSOR_KEY is the local dev key');
+  const volcengineKeyId = e.BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER;
+  const volcengineSecret = e.BROKER_VOLCENGINE_SECRET_ACCESS_KEY_PARAMETER;
+  if ((volcengineKeyId === undefined) !== (volcengineSecret === undefined)) {
+    throw new Error(
+      'Invalid broker configuration: BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER and BROKER_VOLCENGINE_SECRET_ACCESS_KEY_PARAMETER go together',
+    );
   }
   return {
     stage: e.BROKER_STAGE,
@@ -62,30 +71,34 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     roleChaining: e.BROKER_ROLE_CHAINING,
     maxBodyBytes: e.BROKER_MAX_BODY_BYTES,
     rateLimit: { table: e.BROKER_RATE_TABLE, perMinute: e.BROKER_RATE_LIMIT_PER_MINUTE },
-    /** Only the audit-query function is given the key; it calls requireCursorKey at cold start. */
-    cursorKey: e.BROKER_CURSOR_KEY ?? (local ? LOCAL_CURSOR_KEY : undefined),
     sts: { maxAttempts: e.BROKER_STS_MAX_ATTEMPTS, timeoutMs: e.BROKER_STS_TIMEOUT_MS },
     dynamodb: { maxAttempts: e.BROKER_DYNAMODB_MAX_ATTEMPTS, timeoutMs: e.BROKER_DYNAMODB_TIMEOUT_MS },
-    volcengine:
-      e.BROKER_VOLCENGINE_ACCESS_KEY_ID && e.BROKER_VOLCENGINE_SECRET_ACCESS_KEY
-        ? {
-            endpoint: e.BROKER_VOLCENGINE_ENDPOINT,
-            region: e.BROKER_VOLCENGINE_REGION,
-            credentials: {
-              accessKeyId: e.BROKER_VOLCENGINE_ACCESS_KEY_ID,
-              secretAccessKey: e.BROKER_VOLCENGINE_SECRET_ACCESS_KEY,
-            },
-          }
-        : undefined,
+    volcengine: { endpoint: e.BROKER_VOLCENGINE_ENDPOINT, region: e.BROKER_VOLCENGINE_REGION },
+    secrets: {
+      ssm: {
+        maxAttempts: e.BROKER_SSM_MAX_ATTEMPTS,
+        timeoutMs: e.BROKER_SSM_TIMEOUT_MS,
+        maxAgeSeconds: e.BROKER_SECRETS_MAX_AGE_SECONDS,
+      },
+      /** Parameter names; values are read through the secret store, never from the environment. */
+      cursorKey: e.BROKER_CURSOR_KEY_PARAMETER,
+      volcengineKey:
+        volcengineKeyId !== undefined && volcengineSecret !== undefined
+          ? { accessKeyId: volcengineKeyId, secretAccessKey: volcengineSecret }
+          : undefined,
+    },
   };
 }
 
-/** The cursor key, or a cold-start failure in a deployed stage that was not given one. */
-export function requireCursorKey(config: { stage: string; cursorKey: string | undefined }): string {
-  if (config.cursorKey === undefined) {
+/** The cursor key's parameter name, or a cold-start failure of a function that was given none. */
+export function requireCursorKeyParameter(config: {
+  stage: string;
+  secrets: { cursorKey?: string };
+}): string {
+  if (config.secrets.cursorKey === undefined) {
     throw new Error(
-      `Invalid broker configuration: BROKER_CURSOR_KEY (>= 32 characters) is required in stage ${config.stage}`,
+      `Invalid broker configuration: BROKER_CURSOR_KEY_PARAMETER is required in stage ${config.stage}`,
     );
   }
-  return config.cursorKey;
+  return config.secrets.cursorKey;
 }

@@ -27,8 +27,12 @@ export interface VolcengineIssuerOptions {
   endpoint: string;
   /** Signing region of the credential scope; the vendor SDK's default is cn-north-1. */
   region?: string;
-  /** The broker's IAM sub-user key, from secret configuration (never the grants file). */
-  credentials: VolcengineSigningKey;
+  /**
+   * The broker's IAM sub-user key (never from the grants file), or where to get it at each
+   * call: deployed functions read it from the secret store (cached, so rotation needs no
+   * redeploy); a source that throws fails the call with its error, before anything is sent.
+   */
+  credentials: VolcengineSigningKey | (() => Promise<VolcengineSigningKey>);
   maxAttempts?: number;
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
@@ -45,11 +49,18 @@ export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
   const fetchImpl = options.fetch ?? fetch;
   const clock = options.clock ?? (() => new Date());
 
-  async function callOnce(query: Record<string, string>, timeoutMs: number): Promise<IssuedSession> {
+  const { credentials } = options;
+  const signingKey = typeof credentials === 'function' ? credentials : async () => credentials;
+
+  async function callOnce(
+    query: Record<string, string>,
+    key: VolcengineSigningKey,
+    timeoutMs: number,
+  ): Promise<IssuedSession> {
     // Host is signed so a signature cannot be replayed against another endpoint; fetch sets it.
     const signed = signVolcengineRequest(
       { method: 'GET', pathname: '/', query, headers: { Host: host } },
-      options.credentials,
+      key,
       scope,
       clock(),
     );
@@ -78,8 +89,9 @@ export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
     provider: 'volcengine',
     async assume(input: AssumeRoleInput, budget: Budget): Promise<IssuedSession> {
       const query = assumeRoleQuery(input);
+      const key = await signingKey();
       try {
-        return await withRetries((attempt) => callOnce(query, attempt.timeoutMs), budget, {
+        return await withRetries((attempt) => callOnce(query, key, attempt.timeoutMs), budget, {
           maxAttempts: options.maxAttempts ?? 3,
           requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
           isRetryable: (error) => error instanceof TransientFailure,

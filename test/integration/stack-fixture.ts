@@ -45,7 +45,7 @@ export async function startStackFixture(
   const dataDir = mkdtempSync(join(tmpdir(), 'broker-it-'));
   let output = '';
   const stack = await startLocalStack({
-    ports: { api: 0, lambda: 0, dynamodb: 0, awsSts: 0, volcengineSts: 0 },
+    ports: { api: 0, lambda: 0, dynamodb: 0, awsSts: 0, volcengineSts: 0, ssm: 0 },
     dataDir,
     persistDynamo: false,
     grantsFile: options.grantsFile ?? 'local/grants.yaml',

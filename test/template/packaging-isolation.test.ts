@@ -36,6 +36,7 @@ before(async () => {
     'BROKER_DYNAMODB_PORT',
     'BROKER_STS_PORT',
     'BROKER_VOLCENGINE_STS_PORT',
+    'BROKER_SSM_PORT',
   ]) {
     ports[name] = String(await claimPort(0, name));
   }

@@ -3,10 +3,11 @@
  * policies, their actions, and their resources as strings (`Fn::GetAtt: [X, Arn]` is
  * rendered `${X.Arn}`, the way `Fn::Sub` spells it, so both compare alike).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 
 /** Everything `serverless package` reads; local/ too, so a stray import of it would be bundled. */
 const SERVICE_FILES = [
@@ -43,18 +44,19 @@ const serverlessEnv = (env: Record<string, string>) => ({
 
 /**
  * Runs `serverless package` on a copy of the service, into `.serverless/` of the copy (the
- * folder a deployer would ship and the secret-leak check reads).
+ * folder a deployer would ship and the secret-leak check reads). Asynchronous, so servers
+ * of the calling test (a fake SSM endpoint) keep answering while it runs.
  */
-export function packageService(
+export async function packageService(
   stage: string,
   extraArgs: string[] = [],
   env: Record<string, string> = {},
-): PackagedService {
+): Promise<PackagedService> {
   const dir = copyService();
-  execFileSync(
+  await promisify(execFile)(
     process.execPath,
     ['node_modules/serverless/bin/serverless.js', 'package', '--stage', stage, ...extraArgs],
-    { cwd: dir, env: serverlessEnv(env), stdio: 'pipe' },
+    { cwd: dir, env: serverlessEnv(env), maxBuffer: 16 << 20 },
   );
   const outDir = join(dir, '.serverless');
   return {

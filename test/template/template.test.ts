@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { type SsmEmulator, startSsmEmulator } from '../../local/ssm-emulator/index.js';
 import {
   actionsOf,
   type CfnResource,
@@ -37,17 +38,47 @@ let packaged: PackagedService;
 let out: string;
 let template: Template;
 
-before(() => {
+/** The default secret names of stage prod (config/serverless/params.cjs), each holding a sentinel. */
+const SECRET_NAMES = {
+  cursorKey: `/credential-broker/${STAGE}/cursor-key`,
+  volcengineAccessKeyId: `/credential-broker/${STAGE}/volcengine-access-key-id`,
+  volcengineSecretAccessKey: `/credential-broker/${STAGE}/volcengine-secret-access-key`,
+};
+const SENTINEL = 'SENTINEL-d0-not-ship-';
+const KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+let ssm: SsmEmulator;
+
+before(async () => {
+  // Every secret option on, with an SSM endpoint on loopback that would hand out sentinel
+  // values to anything resolving a parameter at package time.
+  ssm = await startSsmEmulator({
+    port: 0,
+    parameters: Object.fromEntries(Object.values(SECRET_NAMES).map((name) => [name, `${SENTINEL}${name}`])),
+  });
   // With an OIDC issuer, so the JWT twins of the routes are packaged and checked too.
-  packaged = packageService(STAGE, [
-    `--param=grantsFile=${GRANTS_FILE}`,
-    `--param=jwtIssuer=${JWT_ISSUER}`,
-    `--param=jwtAudience=${JWT_AUDIENCE}`,
-  ]);
+  packaged = await packageService(
+    STAGE,
+    [
+      `--param=grantsFile=${GRANTS_FILE}`,
+      `--param=jwtIssuer=${JWT_ISSUER}`,
+      `--param=jwtAudience=${JWT_AUDIENCE}`,
+      '--param=volcengineFromSsm=true',
+      `--param=secretsKmsKeyArn=${KMS_KEY_ARN}`,
+    ],
+    {
+      AWS_ENDPOINT_URL_SSM: ssm.url,
+      AWS_ACCESS_KEY_ID: 'AKIAPACKAGINGTEST000',
+      AWS_SECRET_ACCESS_KEY: 'packaging-test-not-a-secret',
+      AWS_REGION: 'us-east-1',
+    },
+  );
   out = packaged.outDir;
   template = packaged.template;
 });
-after(() => packaged?.remove());
+after(async () => {
+  packaged?.remove();
+  await ssm?.stop();
+});
 
 const byType = (type: string): [string, CfnResource][] =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
@@ -445,5 +476,93 @@ describe('packaged prod template: audit evidence', () => {
       ArnNotEquals: { 'aws:PrincipalArn': { 'Fn::GetAtt': ['AuditDigestRole', 'Arn'] } },
     });
     assert.deepEqual(putters, ['AuditDigestRole']);
+  });
+});
+
+describe('packaged prod template: secrets by name only', () => {
+  it('holds no secret value anywhere under .serverless/, and read none at package time', () => {
+    // Act
+    const leaks: string[] = [];
+    for (const file of readdirSync(out, { recursive: true, encoding: 'utf8' })) {
+      const path = join(out, file);
+      if (statSync(path).isDirectory()) continue;
+      const content = file.endsWith('.zip')
+        ? execFileSync('unzip', ['-p', path], { maxBuffer: 64 << 20 })
+        : readFileSync(path);
+      if (content.includes(SENTINEL)) leaks.push(file);
+    }
+    // Assess
+    assert.deepEqual(leaks, []);
+    assert.deepEqual(ssm.calls(), [], 'packaging called SSM');
+  });
+
+  it('gives each function the names of exactly the secrets it reads', () => {
+    // Prepare
+    const volcengine = {
+      BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER: SECRET_NAMES.volcengineAccessKeyId,
+      BROKER_VOLCENGINE_SECRET_ACCESS_KEY_PARAMETER: SECRET_NAMES.volcengineSecretAccessKey,
+    };
+    const expected: Record<string, Record<string, string>> = {
+      IssueCredentialsLambdaFunction: volcengine,
+      VerifyGrantsLambdaFunction: volcengine,
+      AuditQueryLambdaFunction: { BROKER_CURSOR_KEY_PARAMETER: SECRET_NAMES.cursorKey },
+    };
+    for (const { name, properties } of functionsOf(template)) {
+      // Act
+      const env =
+        (properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      // Literal values under secret-sounding names (a KMS key reference is a Ref, not a value).
+      const secretVariables = Object.fromEntries(
+        Object.entries(env).filter(
+          ([key, value]) => /KEY|SECRET|TOKEN|PASSWORD/.test(key) && typeof value === 'string',
+        ),
+      );
+      // Assess
+      assert.deepEqual(secretVariables, expected[name] ?? {}, name);
+    }
+  });
+
+  it('lets exactly those functions read exactly those parameters, and decrypt through SSM only', () => {
+    // Prepare
+    const arn = (name: string) =>
+      `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`;
+    const volcengine = [SECRET_NAMES.volcengineAccessKeyId, SECRET_NAMES.volcengineSecretAccessKey]
+      .map(arn)
+      .sort();
+    const expected: Record<string, string[]> = {
+      IssueCredentialsRole: volcengine,
+      VerifyGrantsRole: volcengine,
+      AuditQueryRole: [arn(SECRET_NAMES.cursorKey)],
+    };
+    // Act
+    const granted: Record<string, string[]> = {};
+    const decrypting: Record<string, Statement[]> = {};
+    for (const [name, role] of byType('AWS::IAM::Role')) {
+      for (const statement of roleStatements(role)) {
+        const actions = actionsOf(statement);
+        if (actions.some((a) => a.toLowerCase().startsWith('ssm:'))) {
+          assert.deepEqual(actions, ['ssm:GetParameter'], name);
+          granted[name] = [...(granted[name] ?? []), ...resourcesOf(statement)].sort();
+        }
+        if (actions.some((a) => a.toLowerCase().startsWith('kms:'))) {
+          decrypting[name] = [...(decrypting[name] ?? []), statement];
+        }
+      }
+    }
+    // Assess
+    assert.deepEqual(granted, expected);
+    assert.deepEqual(Object.keys(decrypting).sort(), Object.keys(expected).sort());
+    for (const [name, statements] of Object.entries(decrypting)) {
+      assert.equal(statements.length, 1, name);
+      const statement = statements[0] as Statement & { Condition?: Record<string, Record<string, unknown>> };
+      assert.deepEqual(actionsOf(statement), ['kms:Decrypt'], name);
+      assert.deepEqual(resourcesOf(statement), [KMS_KEY_ARN], name);
+      assert.deepEqual(statement.Condition?.StringEquals?.['kms:ViaService'], {
+        'Fn::Sub': `ssm.\${AWS::Region}.amazonaws.com`,
+      });
+      const contexts = (statement.Condition?.StringEquals?.['kms:EncryptionContext:PARAMETER_ARN'] ??
+        []) as unknown[];
+      assert.deepEqual(contexts.map((c) => resourcesOf({ Resource: c })[0]).sort(), expected[name], name);
+    }
   });
 });

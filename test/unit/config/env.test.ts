@@ -12,7 +12,8 @@ describe('loadConfig', () => {
     // Assess
     assert.equal(config.roleChaining, true);
     assert.equal(config.maxBodyBytes, 65_536);
-    assert.equal(config.volcengine, undefined);
+    assert.equal(config.secrets.volcengineKey, undefined);
+    assert.equal(config.secrets.cursorKey, undefined);
     assert.deepEqual(config.sts, { maxAttempts: 3, timeoutMs: 3_000 });
   });
 
@@ -68,34 +69,36 @@ describe('loadConfig', () => {
     }
   }
 
-  it('configures Volcengine only when both halves of its key are present', () => {
+  it('takes the Volcengine key as two parameter names, both or neither, never as values', () => {
     // Prepare
-    const half = brokerEnv({ BROKER_VOLCENGINE_ACCESS_KEY_ID: 'AKLTexample' });
-    const both = { ...half, BROKER_VOLCENGINE_SECRET_ACCESS_KEY: 'c2VjcmV0' };
-    // Act
-    const withHalf = loadConfig(half);
-    const withBoth = loadConfig(both);
-    // Assess
-    assert.equal(withHalf.volcengine, undefined);
-    assert.deepEqual(withBoth.volcengine?.credentials, {
-      accessKeyId: 'AKLTexample',
-      secretAccessKey: 'c2VjcmV0',
+    const names = {
+      BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER: '/credential-broker/prod/volcengine-access-key-id',
+      BROKER_VOLCENGINE_SECRET_ACCESS_KEY_PARAMETER: '/credential-broker/prod/volcengine-secret-access-key',
+    };
+    const half = brokerEnv({
+      BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER: names.BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER,
     });
-    assert.equal(withBoth.volcengine?.region, 'cn-north-1');
+    const values = brokerEnv({
+      BROKER_VOLCENGINE_ACCESS_KEY_ID: 'AKLTexample',
+      BROKER_VOLCENGINE_SECRET_ACCESS_KEY: 'c2Vj',
+    });
+    // Act
+    const both = loadConfig(brokerEnv(names));
+    const fromValues = loadConfig(values);
+    // Assess
+    assert.deepEqual(both.secrets.volcengineKey, {
+      accessKeyId: names.BROKER_VOLCENGINE_ACCESS_KEY_ID_PARAMETER,
+      secretAccessKey: names.BROKER_VOLCENGINE_SECRET_ACCESS_KEY_PARAMETER,
+    });
+    assert.throws(() => loadConfig(half), /go together/);
+    assert.equal(fromValues.secrets.volcengineKey, undefined, 'key values in the environment are ignored');
+    assert.ok(!JSON.stringify(fromValues).includes('AKLTexample'));
   });
 
-  it('does not echo a secret when another variable is invalid', () => {
-    // Prepare
-    const env = brokerEnv({
-      BROKER_VOLCENGINE_SECRET_ACCESS_KEY: 'super-secret-value',
-      BROKER_MAX_BODY_BYTES: '-1',
-    });
-    // Act
-    const load = () => loadConfig(env);
-    // Assess
+  it('refuses a secret parameter name that is not an SSM path', () => {
     assert.throws(
-      load,
-      (error: unknown) => error instanceof Error && !error.message.includes('super-secret'),
+      () => loadConfig(brokerEnv({ BROKER_CURSOR_KEY_PARAMETER: 'cursor key' })),
+      /BROKER_CURSOR_KEY_PARAMETER/,
     );
   });
 });

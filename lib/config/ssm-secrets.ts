@@ -1,0 +1,40 @@
+/**
+ * The secret store on SSM Parameter Store SecureStrings, through Powertools Parameters:
+ * GetParameter with decryption, cached per name for `maxAgeSeconds`, so a rotated value
+ * reaches warm functions within that age and no redeploy is needed. The endpoint comes from
+ * AWS_ENDPOINT_URL_SSM when set (the local stack's emulator): no endpoint branches here.
+ */
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { type SecretStore, SecretUnavailableError } from './secrets.js';
+
+export interface SsmSecretStoreOptions {
+  region: string;
+  maxAttempts: number;
+  /** Per attempt: a cold start that waits on SSM must still fit in the Lambda's time. */
+  timeoutMs: number;
+  maxAgeSeconds: number;
+}
+
+export function makeSsmSecretStore(options: SsmSecretStoreOptions): SecretStore {
+  const provider = new SSMProvider({
+    awsSdkV3Client: new SSMClient({
+      region: options.region,
+      maxAttempts: options.maxAttempts,
+      requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs },
+    }),
+  });
+  return {
+    async read(name) {
+      try {
+        const value = await provider.get(name, { decrypt: true, maxAge: options.maxAgeSeconds });
+        return typeof value === 'string' && value !== '' ? value : undefined;
+      } catch (error) {
+        // Powertools wraps the SDK's error; a parameter that does not exist is not an outage.
+        const cause = error instanceof Error ? error.cause : undefined;
+        if (cause instanceof Error && cause.name === 'ParameterNotFound') return undefined;
+        throw new SecretUnavailableError(name, cause ?? error);
+      }
+    },
+  };
+}

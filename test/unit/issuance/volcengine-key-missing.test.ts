@@ -11,7 +11,7 @@ import { makeAllowList } from '../../../lib/grants/allow-list.js';
 import { makeIssueCredentials } from '../../../lib/issuance/issue-credentials.js';
 import { makeVolcengineIssuer } from '../../../lib/providers/volcengine-sts.js';
 import { ampleBudget } from '../../support/budget.js';
-import { FakeAuditStore, FakeIssuer, type Timeline } from '../../support/fakes.js';
+import { FakeAuditStore, FakeIssuer, noMetrics, noRateLimit, type Timeline } from '../../support/fakes.js';
 import { reportingCaller, sampleGrantsFile } from '../../support/grants.js';
 
 const NAMES = {
@@ -39,6 +39,9 @@ function setup(values: Record<string, string>) {
     newIssuanceId: () => '01JGZ8Q6Y3K4M5N6P7Q8R9S0TV',
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
+    rateLimiter: noRateLimit,
+    metrics: noMetrics,
+    onAuditGap: () => undefined,
   });
   const run = () =>
     issue(

@@ -29,3 +29,38 @@ export function callTimeoutMs(
   if (available <= 0) throw dependencyUnavailable(dependency, 'no time left in the request budget');
   return Math.min(capMs, available);
 }
+
+/** What one outgoing call is, for its timeout and for the 503 when it fails. */
+export interface CallLimits {
+  /** Named in the 503 and the log: 'audit', 'sts', 'rate limit'. */
+  dependency: string;
+  /** What was attempted, e.g. `Query byDay` (internal detail, never shown to the caller). */
+  operation: string;
+  /** Upper bound of the call's timeout. */
+  capMs: number;
+  reserveMs?: number;
+}
+
+/**
+ * One call to a dependency inside the request budget: aborted when its time is up; any
+ * failure becomes 503 dependency_unavailable naming the operation and the error's name only
+ * (an SDK message can carry ARNs of other accounts). Errors `keep` accepts pass through.
+ */
+export async function callWithinBudget<T>(
+  budget: Budget,
+  limits: CallLimits,
+  call: (abortSignal: AbortSignal) => Promise<T>,
+  keep: (error: unknown) => boolean = () => false,
+): Promise<T> {
+  const abortSignal = AbortSignal.timeout(
+    callTimeoutMs(budget, limits.capMs, limits.dependency, limits.reserveMs),
+  );
+  try {
+    return await call(abortSignal);
+  } catch (error) {
+    if (keep(error)) throw error;
+    throw dependencyUnavailable(limits.dependency, `${limits.operation}: ${errorName(error)}`, error);
+  }
+}
+
+export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown error');

@@ -9,7 +9,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { type Budget, callTimeoutMs } from '../budget.js';
+import { type Budget, callWithinBudget } from '../budget.js';
 import { dependencyUnavailable } from '../errors.js';
 import { fromItem } from './dynamodb-store.js';
 import type { AuditReader, IndexQuery, StartKey } from './queries.js';
@@ -25,14 +25,12 @@ export function makeDynamoAuditReader({
   tableName,
   timeoutMs,
 }: DynamoAuditReaderOptions): AuditReader {
-  const query = async (input: QueryCommandInput, budget: Budget) => {
-    const abortSignal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'audit'));
-    try {
-      return await client.send(new QueryCommand(input), { abortSignal });
-    } catch (error) {
-      throw dependencyUnavailable('audit', `Query ${input.IndexName ?? 'table'}: ${errorName(error)}`, error);
-    }
-  };
+  const query = (input: QueryCommandInput, budget: Budget) =>
+    callWithinBudget(
+      budget,
+      { dependency: 'audit', operation: `Query ${input.IndexName ?? 'table'}`, capMs: timeoutMs },
+      (abortSignal) => client.send(new QueryCommand(input), { abortSignal }),
+    );
 
   return {
     async queryIndex(request, budget) {
@@ -116,5 +114,3 @@ function toStartKey(key: Record<string, AttributeValue>): StartKey {
   }
   return start;
 }
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'unknown error');

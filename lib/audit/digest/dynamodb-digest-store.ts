@@ -13,8 +13,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { type Budget, callTimeoutMs } from '../../budget.js';
-import { dependencyUnavailable } from '../../errors.js';
+import { type Budget, callWithinBudget } from '../../budget.js';
 import { readPayload, type SealedDigest } from './digest.js';
 import type { DigestHead, DigestStore } from './ports.js';
 
@@ -34,19 +33,13 @@ export function makeDynamoDigestStore({
   tableName,
   timeoutMs,
 }: DynamoDigestStoreOptions): DigestStore {
-  const send = async <T>(
-    budget: Budget,
-    operation: string,
-    call: (abortSignal: AbortSignal) => Promise<T>,
-  ) => {
-    const abortSignal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'audit'));
-    try {
-      return await call(abortSignal);
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw error;
-      throw dependencyUnavailable('audit', `${operation}: ${errorName(error)}`, error);
-    }
-  };
+  const send = <T>(budget: Budget, operation: string, call: (abortSignal: AbortSignal) => Promise<T>) =>
+    callWithinBudget(
+      budget,
+      { dependency: 'audit', operation, capMs: timeoutMs },
+      call,
+      (error) => error instanceof ConditionalCheckFailedException,
+    );
   const query = (input: QueryCommandInput, budget: Budget) =>
     send(budget, 'Query digests', (abortSignal) => client.send(new QueryCommand(input), { abortSignal }));
   const putOnce = async (item: Record<string, AttributeValue>, budget: Budget) => {
@@ -202,5 +195,3 @@ export function makeDynamoDigestStore({
 function headOf(item: Record<string, AttributeValue>): DigestHead {
   return { payload: item.payload?.S ?? '', signature: item.signature?.S ?? '' };
 }
-
-const errorName = (error: unknown) => (error instanceof Error ? error.name : 'unknown error');

@@ -9,8 +9,7 @@ import {
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { type Budget, callTimeoutMs } from '../../budget.js';
-import { dependencyUnavailable } from '../../errors.js';
+import { type Budget, callWithinBudget } from '../../budget.js';
 import { indexQueryInput } from '../dynamodb-reader.js';
 import { fromItem } from '../dynamodb-store.js';
 import { toRecordView } from '../view.js';
@@ -31,15 +30,12 @@ export function makeDynamoWindowRecords({
   tableName,
   timeoutMs,
 }: DynamoWindowRecordsOptions): WindowRecords {
-  const query = async (input: QueryCommandInput, budget: Budget) => {
-    const abortSignal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'audit'));
-    try {
-      return await client.send(new QueryCommand(input), { abortSignal });
-    } catch (error) {
-      const name = error instanceof Error ? error.name : 'unknown error';
-      throw dependencyUnavailable('audit', `Query byDay: ${name}`, error);
-    }
-  };
+  const query = (input: QueryCommandInput, budget: Budget) =>
+    callWithinBudget(
+      budget,
+      { dependency: 'audit', operation: 'Query byDay', capMs: timeoutMs },
+      (abortSignal) => client.send(new QueryCommand(input), { abortSignal }),
+    );
 
   return {
     async between(span, budget) {

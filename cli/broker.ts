@@ -1,9 +1,9 @@
 /**
  * `broker`: one executable, one subcommand per concern. A subcommand is a module under
- * cli/commands/ exporting a Command; add it to COMMANDS and it is dispatched, listed in
- * the help, and loaded only when used (the audit command never loads the creds code).
+ * cli/commands/ exporting a Command (see cli/define-command.ts); add it to COMMANDS and it
+ * is dispatched, listed in the help, and loaded only when used. Started by bin/broker.js
+ * in the repository and by client/cli-entry.ts in the built client.
  */
-import { pathToFileURL } from 'node:url';
 import { type CliIo, type Command, EXIT, processIo } from './command.js';
 
 interface CommandEntry {
@@ -19,6 +19,14 @@ export const COMMANDS: Record<string, CommandEntry> = {
   creds: {
     summary: 'Print short-lived credentials (credential_process, env or json)',
     load: async () => (await import('./commands/creds.js')).credsCommand,
+  },
+  grants: {
+    summary: 'List the grants of the running configuration with their last check (auditors)',
+    load: async () => (await import('./commands/grants.js')).grantsCommand,
+  },
+  health: {
+    summary: 'Check that the broker can issue (STS and the audit table)',
+    load: async () => (await import('./commands/health.js')).healthCommand,
   },
   revoke: {
     summary: 'Print the IAM deny policies that revoke sessions issued to a caller',
@@ -50,10 +58,4 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   }
   const command = await entry.load();
   return command.run(rest, io);
-}
-
-// Run when executed (bin/broker.js or `tsx cli/broker.ts`), not when imported by tests.
-const entryScript = process.argv[1];
-if (entryScript !== undefined && import.meta.url === pathToFileURL(entryScript).href) {
-  process.exitCode = await main(process.argv.slice(2));
 }

@@ -2,6 +2,7 @@
  * What every `broker` subcommand implements. Subcommands get their streams and
  * environment through CliIo, so tests run them in-process and read what they print.
  */
+
 export interface CliIo {
   /** Resolves once the text is handed off (waits for drain on a slow pipe). */
   stdout(text: string): Promise<void>;

@@ -5,13 +5,11 @@
  * issued before now, with the `aws iam put-role-policy` line that applies it. It changes
  * nothing itself: applying a policy in a target account is the operator's act.
  */
-import { parseArgs } from 'node:util';
-import { makeBrokerApi } from '../../lib/client/broker-api.js';
+import type { AuditPage } from '../../lib/client/broker-api.js';
 import { putRolePolicyCommand, revokePolicy } from '../../lib/client/revoke-policy.js';
-import { type CliIo, CONNECTION_OPTIONS, type Command, EXIT, UsageError } from '../command.js';
-import { resolveEndpoint } from '../credentials.js';
-import { makeSigner } from './creds.js';
-import { reportError } from './errors.js';
+import { CONNECTION_OPTIONS, type Command, EXIT, UsageError } from '../command.js';
+import { connect } from '../connection.js';
+import { defineCommand } from '../define-command.js';
 
 const HELP = `Usage: broker revoke --caller CALLER [--since ISO] [options]
 
@@ -53,69 +51,52 @@ export interface RevokeTargetGroup {
 }
 
 export function makeRevokeCommand(clock: () => Date = () => new Date()): Command {
-  return {
+  return defineCommand({
+    name: 'revoke',
     summary: 'Print the IAM deny policies that revoke the sessions issued to a caller',
-    async run(argv: string[], io: CliIo): Promise<number> {
-      try {
-        const { values } = parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false });
-        if (values.help) {
-          await io.stdout(HELP);
-          return EXIT.ok;
-        }
-        if (!values.caller) throw new UsageError('--caller is required');
-        const now = clock();
-        const since = values.since ?? new Date(now.getTime() - LONGEST_SESSION_MS).toISOString();
-        const endpoint = resolveEndpoint(values, io.env);
-        const api = makeBrokerApi({ endpoint, signer: makeSigner(values, endpoint, io.env) });
-        const records: IssuedSessionRecord[] = [];
-        let cursor: string | undefined;
-        let pages = 0;
-        do {
-          const page = pageOf(
-            await api.get('/v1/issuances', {
-              caller: values.caller,
-              decision: 'ISSUED',
-              from: since,
-              limit: '1000',
-              cursor,
-            }),
-          );
-          records.push(...page.items);
-          cursor = page.cursor;
-          pages += 1;
-        } while (cursor && pages < MAX_PAGES);
-        await io.stdout(renderRecipe(values.caller, since, groupByRole(records), now));
-        return EXIT.ok;
-      } catch (error) {
-        return reportError('revoke', error, io);
-      }
+    help: HELP,
+    options: OPTIONS,
+    async run(values, io) {
+      if (!values.caller) throw new UsageError('--caller is required');
+      const now = clock();
+      const since = values.since ?? new Date(now.getTime() - LONGEST_SESSION_MS).toISOString();
+      const api = connect(values, io);
+      const records: IssuedSessionRecord[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await api.listIssuances({
+          caller: values.caller,
+          decision: 'ISSUED',
+          from: since,
+          limit: '1000',
+          cursor,
+        });
+        records.push(...issuedSessions(page));
+        cursor = page.cursor;
+        pages += 1;
+      } while (cursor && pages < MAX_PAGES);
+      await io.stdout(renderRecipe(values.caller, since, groupByRole(records), now));
+      return EXIT.ok;
     },
-  };
+  });
 }
 
 export const revokeCommand = makeRevokeCommand();
 
-function pageOf(body: unknown): { items: IssuedSessionRecord[]; cursor?: string } {
-  const page = (typeof body === 'object' && body !== null ? body : {}) as {
-    items?: unknown;
-    cursor?: unknown;
-  };
-  const items = Array.isArray(page.items) ? page.items : [];
-  return {
-    items: items.flatMap((item: unknown) => {
-      const r = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
-      if (typeof r.roleArn !== 'string') return [];
-      return [
-        {
-          roleArn: r.roleArn,
-          provider: typeof r.provider === 'string' ? r.provider : 'aws',
-          ...(typeof r.sourceIdentity === 'string' ? { sourceIdentity: r.sourceIdentity } : {}),
-          ...(typeof r.expiration === 'string' ? { expiration: r.expiration } : {}),
-        },
-      ];
-    }),
-    ...(typeof page.cursor === 'string' ? { cursor: page.cursor } : {}),
-  };
+function issuedSessions(page: AuditPage): IssuedSessionRecord[] {
+  return page.items.flatMap((record) =>
+    record.roleArn === undefined
+      ? []
+      : [
+          {
+            roleArn: record.roleArn,
+            provider: record.provider ?? 'aws',
+            ...(record.sourceIdentity === undefined ? {} : { sourceIdentity: record.sourceIdentity }),
+            ...(record.expiration === undefined ? {} : { expiration: record.expiration }),
+          },
+        ],
+  );
 }
 
 /** One group per role and source identity (a caller has one, but a rename would show two). */

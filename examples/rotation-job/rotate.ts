@@ -1,8 +1,8 @@
 /**
  * Example credential-rotation job: keeps an env file (AWS_ACCESS_KEY_ID, …,
- * AWS_CREDENTIAL_EXPIRATION) filled with fresh broker credentials for a service that
- * reads its keys from a file (a Doris storage vault sync, a systemd EnvironmentFile, a
- * docker --env-file).
+ * AWS_CREDENTIAL_EXPIRATION; VOLC_ACCESSKEY, … for a Volcengine grant) filled with fresh
+ * broker credentials for a service that reads its keys from a file (a Doris storage vault
+ * sync, a systemd EnvironmentFile, a docker --env-file).
  *
  *   tsx examples/rotation-job/rotate.ts --once    cron / EventBridge: rotate if due, exit
  *   tsx examples/rotation-job/rotate.ts --watch   long-running: rotate before each expiry
@@ -13,15 +13,16 @@
  * Logs are JSON lines with ids and times only: the credentials go to the file, nowhere else.
  */
 import { pathToFileURL } from 'node:url';
+import { type IssuedCredentials, makeBrokerApi } from '../../lib/client/broker-api.js';
 import { envFile } from '../../lib/client/formats.js';
 import { BrokerClientError } from '../../lib/client/problem.js';
-import { type BrokerCredentialProvider, fromCredentialBroker } from '../../lib/client/provider.js';
 import { credentialsSigner, defaultChainSigner, type RequestSigner } from '../../lib/client/signer.js';
 import { writeSecretFile, writtenExpiration } from './secret-file.js';
 
 export interface RotationOptions {
   target: string;
-  credentials: BrokerCredentialProvider;
+  /** One issuance (the broker's retries included). */
+  issue: () => Promise<IssuedCredentials>;
   /** Rotate when the written credentials expire within this window. */
   refreshWindowMs: number;
   now?: () => Date;
@@ -37,14 +38,11 @@ export async function rotateIfDue(options: RotationOptions): Promise<Date> {
     log('rotation not due', { target: options.target, expiration: current.toISOString() });
     return current;
   }
-  const credentials = await options.credentials();
-  await writeSecretFile(options.target, envFile(credentials));
-  log('credentials rotated', {
-    target: options.target,
-    accessKeyId: credentials.accessKeyId,
-    expiration: credentials.expiration.toISOString(),
-  });
-  return credentials.expiration;
+  const issued = await options.issue();
+  await writeSecretFile(options.target, envFile(issued));
+  const { accessKeyId, expiration } = issued.credentials;
+  log('credentials rotated', { target: options.target, accessKeyId, expiration: expiration.toISOString() });
+  return expiration;
 }
 
 /** Rotates before each expiry; on failure retries with backoff while the old credentials last. */
@@ -76,6 +74,17 @@ export async function watch(options: RotationOptions, signal: AbortSignal): Prom
   }
 }
 
+/**
+ * 3 ("retry next run") only while the file still holds credentials that work and the
+ * failure is transient; with nothing usable left (no file, expired credentials) or a
+ * refusal (fix the grant or the job's identity) the consumer is broken now: 2.
+ */
+async function onceFailureExit(error: unknown, target: string): Promise<number> {
+  const transient = error instanceof BrokerClientError && error.transient;
+  const current = await writtenExpiration(target).catch(() => undefined);
+  return transient && current !== undefined && current.getTime() > Date.now() ? 3 : 2;
+}
+
 function describe(error: unknown): string {
   if (error instanceof BrokerClientError)
     return `${error.code} (HTTP ${error.status}) ${error.detail ?? ''}`.trim();
@@ -89,7 +98,7 @@ function jsonLog(event: string, fields: Record<string, unknown>) {
 async function signerFromEnv(env: NodeJS.ProcessEnv): Promise<RequestSigner> {
   if (!env.ROTATION_LOCAL_AS) return defaultChainSigner();
   // Local stack only: the CLI's dev-identity lookup, loaded only when asked for.
-  const { localCredentials } = await import('../../cli/credentials.js');
+  const { localCredentials } = await import('../../cli/connection.js');
   return credentialsSigner(localCredentials(env.ROTATION_LOCAL_AS, env));
 }
 
@@ -103,24 +112,19 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 1;
   }
   const refreshWindowMs = Number(env.ROTATION_REFRESH_MINUTES ?? 10) * 60_000;
-  const options: RotationOptions = {
-    target,
-    refreshWindowMs,
-    credentials: fromCredentialBroker({
-      endpoint,
-      grant,
-      refreshWindowMs,
-      signer: await signerFromEnv(env),
-      ...(env.ROTATION_DURATION_SECONDS ? { durationSeconds: Number(env.ROTATION_DURATION_SECONDS) } : {}),
-    }),
+  const api = makeBrokerApi({ endpoint, signer: await signerFromEnv(env) });
+  const request = {
+    grant,
+    ...(env.ROTATION_DURATION_SECONDS ? { durationSeconds: Number(env.ROTATION_DURATION_SECONDS) } : {}),
   };
+  const options: RotationOptions = { target, refreshWindowMs, issue: () => api.issueCredentials(request) };
   if (mode === '--once') {
     try {
       await rotateIfDue(options);
       return 0;
     } catch (error) {
       jsonLog('rotation failed', { target, error: describe(error) });
-      return error instanceof BrokerClientError && !error.transient ? 2 : 3;
+      return await onceFailureExit(error, target);
     }
   }
   const stop = new AbortController();

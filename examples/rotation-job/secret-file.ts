@@ -28,7 +28,7 @@ export async function writeSecretFile(target: string, content: string): Promise<
   }
 }
 
-/** The expiration a previous run wrote (AWS_CREDENTIAL_EXPIRATION), if the file is there. */
+/** The expiration a previous run wrote (AWS_ or BROKER_CREDENTIAL_EXPIRATION), if the file is there. */
 export async function writtenExpiration(target: string): Promise<Date | undefined> {
   let text: string;
   try {
@@ -36,7 +36,7 @@ export async function writtenExpiration(target: string): Promise<Date | undefine
   } catch {
     return undefined;
   }
-  const line = /^AWS_CREDENTIAL_EXPIRATION=(.+)$/m.exec(text)?.[1];
+  const line = /^(?:AWS|BROKER)_CREDENTIAL_EXPIRATION=(.+)$/m.exec(text)?.[1];
   const at = line === undefined ? Number.NaN : Date.parse(line);
   return Number.isNaN(at) ? undefined : new Date(at);
 }

@@ -2,6 +2,8 @@
  * Renderings of issued credentials for the places that consume them. These functions are
  * the only ones that put secrets into text, and their output goes only where the user
  * asked (stdout of `broker creds`, a 0600 file of the rotation job), never to a log.
+ * Each provider's credentials come out under the names its own SDKs read: AWS keys as
+ * AWS_*, Volcengine keys as VOLC_* (and VOLCENGINE_*), never one in the other's form.
  */
 import type { IssuedCredentials } from './broker-api.js';
 
@@ -11,9 +13,19 @@ export type SessionCredentials = IssuedCredentials['credentials'];
 export type CredentialsFormat = 'credential-process' | 'env' | 'json';
 export const CREDENTIAL_FORMATS: readonly CredentialsFormat[] = ['credential-process', 'env', 'json'];
 
-/** The AWS CLI/SDK `credential_process` contract: Version 1 and the four fields. */
-export function credentialProcessJson(credentials: SessionCredentials): string {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials;
+/** A format that cannot carry these credentials (credential_process for Volcengine). */
+export class UnsupportedFormatError extends Error {
+  override name = 'UnsupportedFormatError';
+}
+
+/** The AWS CLI/SDK `credential_process` contract: Version 1 and the four fields. AWS only. */
+export function credentialProcessJson(issued: Pick<IssuedCredentials, 'provider' | 'credentials'>): string {
+  if (issued.provider !== 'aws') {
+    throw new UnsupportedFormatError(
+      `credential_process is the AWS SDKs' contract; ${issued.provider} credentials come as --format env or json`,
+    );
+  }
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = issued.credentials;
   return JSON.stringify({
     Version: 1,
     AccessKeyId: accessKeyId,
@@ -23,9 +35,27 @@ export function credentialProcessJson(credentials: SessionCredentials): string {
   });
 }
 
-/** The variables every AWS SDK reads; expiration so a consumer knows when to reload. */
-export function envVariables(credentials: SessionCredentials): [name: string, value: string][] {
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = credentials;
+/**
+ * The variables the provider's SDKs read. AWS: the standard four (expiration so a consumer
+ * knows when to reload). Volcengine: VOLC_ACCESSKEY, VOLC_SECRETKEY, VOLC_SESSIONTOKEN
+ * (@volcengine/openapi and the older SDKs) and the VOLCENGINE_* names of the newer ones;
+ * no Volcengine SDK reads an expiry, so it is BROKER_CREDENTIAL_EXPIRATION.
+ */
+export function envVariables(
+  issued: Pick<IssuedCredentials, 'provider' | 'credentials'>,
+): [name: string, value: string][] {
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = issued.credentials;
+  if (issued.provider === 'volcengine') {
+    return [
+      ['VOLC_ACCESSKEY', accessKeyId],
+      ['VOLC_SECRETKEY', secretAccessKey],
+      ['VOLC_SESSIONTOKEN', sessionToken],
+      ['VOLCENGINE_ACCESS_KEY', accessKeyId],
+      ['VOLCENGINE_SECRET_KEY', secretAccessKey],
+      ['VOLCENGINE_SESSION_TOKEN', sessionToken],
+      ['BROKER_CREDENTIAL_EXPIRATION', expiration.toISOString()],
+    ];
+  }
   return [
     ['AWS_ACCESS_KEY_ID', accessKeyId],
     ['AWS_SECRET_ACCESS_KEY', secretAccessKey],
@@ -35,8 +65,8 @@ export function envVariables(credentials: SessionCredentials): [name: string, va
 }
 
 /** Shell form for `eval "$(broker creds --format env ...)"`: single-quoted, exported. */
-export function shellExports(credentials: SessionCredentials): string {
-  return envVariables(credentials)
+export function shellExports(issued: Pick<IssuedCredentials, 'provider' | 'credentials'>): string {
+  return envVariables(issued)
     .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
     .join('\n');
 }
@@ -46,8 +76,8 @@ export function shellExports(credentials: SessionCredentials): string {
  * values are base64 and ISO dates, so they never need quoting; anything else is refused
  * rather than written in a form some reader would misparse.
  */
-export function envFile(credentials: SessionCredentials): string {
-  return `${envVariables(credentials)
+export function envFile(issued: Pick<IssuedCredentials, 'provider' | 'credentials'>): string {
+  return `${envVariables(issued)
     .map(([name, value]) => {
       if (!/^[\w+/=.:-]*$/.test(value)) throw new Error(`${name} holds characters an env file cannot carry`);
       return `${name}=${value}`;
@@ -55,6 +85,7 @@ export function envFile(credentials: SessionCredentials): string {
     .join('\n')}\n`;
 }
 
+/** Everything the broker answered (provider included), expiration as ISO 8601. */
 export function fullJson(issued: IssuedCredentials): string {
   return JSON.stringify(
     {
@@ -69,9 +100,9 @@ export function fullJson(issued: IssuedCredentials): string {
 export function formatCredentials(issued: IssuedCredentials, format: CredentialsFormat): string {
   switch (format) {
     case 'credential-process':
-      return credentialProcessJson(issued.credentials);
+      return credentialProcessJson(issued);
     case 'env':
-      return shellExports(issued.credentials);
+      return shellExports(issued);
     case 'json':
       return fullJson(issued);
   }

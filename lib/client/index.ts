@@ -1,23 +1,34 @@
 /**
- * Package entry `credential-broker/client`. TypeScript source, run through tsx (or a
- * bundler that compiles TS); the package ships no compiled JavaScript.
+ * The client library: `fromCredentialBroker` (an AWS SDK credential provider), the API
+ * client every command uses, the credential formats and the error type. Inside the
+ * repository it runs as TypeScript; the installable package (client/) ships it built.
  */
 export {
+  type AuditListQuery,
+  type AuditPage,
   type BrokerApi,
   type BrokerApiOptions,
+  type DryRunDecision,
   type GrantSelector,
+  type GrantsList,
+  type HealthReport,
+  type IssuanceHistory,
   type IssuedCredentials,
   type IssueInput,
   makeBrokerApi,
+  type RetryAnnouncement,
 } from './broker-api.js';
+export { brokerBaseUrl, EndpointError, isLoopbackHost } from './endpoint.js';
 export {
   CREDENTIAL_FORMATS,
   type CredentialsFormat,
   credentialProcessJson,
   envFile,
+  envVariables,
   formatCredentials,
   type SessionCredentials,
   shellExports,
+  UnsupportedFormatError,
 } from './formats.js';
 export { BrokerClientError, type BrokerProblem } from './problem.js';
 export {

@@ -1,8 +1,11 @@
 /**
- * The broker answers errors as application/problem+json (RFC 9457). Clients turn them
- * into one error type carrying the stable `code`, so callers branch on codes, never on
- * message text. Problem bodies hold no secrets; the error never holds a request body.
+ * Every way a call to the broker can fail, as one error type carrying a stable `code`:
+ * the broker's problem+json (RFC 9457, parsed with the contract's schema), an answer the
+ * route's contract does not allow (wrong status, wrong body), or no answer at all.
+ * Callers branch on codes, never on message text. Problem bodies hold no secrets; the
+ * error never holds a request body, nor the text of an answer it could not parse.
  */
+import { fieldIssue, problemBody } from '../contracts/problem.js';
 
 export interface FieldProblem {
   path: string;
@@ -10,6 +13,7 @@ export interface FieldProblem {
 }
 
 export interface BrokerProblem {
+  /** The HTTP status; 0 when no answer came (network, refused redirect). */
   status: number;
   code: string;
   title: string;
@@ -29,7 +33,9 @@ export class BrokerClientError extends Error {
   readonly retryAfterSeconds: number | undefined;
 
   constructor(problem: BrokerProblem, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
-    super(describe(problem), { cause: options.cause });
+    const detail = problem.detail ? `: ${problem.detail}` : '';
+    const request = problem.requestId ? ` [request ${problem.requestId}]` : '';
+    super(`${headline(problem)}${detail}${request}`, { cause: options.cause });
     this.name = 'BrokerClientError';
     this.status = problem.status;
     this.code = problem.code;
@@ -42,36 +48,22 @@ export class BrokerClientError extends Error {
 
   /** Throttling, a dependency down, a gateway or the network: worth another try later. */
   get transient(): boolean {
-    return (
-      this.status === 0 ||
-      this.status === 429 ||
-      this.status === 502 ||
-      this.status === 503 ||
-      this.status === 504
-    );
+    if (this.status === 0) return this.code === 'network_error';
+    return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504;
   }
 }
 
-function describe(problem: BrokerProblem): string {
-  const detail = problem.detail ? `: ${problem.detail}` : '';
-  const request = problem.requestId ? `, request ${problem.requestId}` : '';
-  return `${problem.title}${detail} (${problem.code}, HTTP ${problem.status}${request})`;
-}
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-
-function fieldsOf(value: unknown): FieldProblem[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.flatMap((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null) return [];
-    const { path, message } = entry as Record<string, unknown>;
-    return typeof path === 'string' && typeof message === 'string' ? [{ path, message }] : [];
-  });
+/** `<title> (<code>, HTTP <status>)`: the one line every command prints for a failure. */
+export function headline(problem: Pick<BrokerProblem, 'title' | 'code' | 'status'>): string {
+  const status = problem.status === 0 ? '' : `, HTTP ${problem.status}`;
+  return `${problem.title} (${problem.code}${status})`;
 }
 
 /**
  * Reads a failed response. A body that is not problem+json (a gateway's HTML page, a
  * proxy's plain text) still yields an error with the status; its text is not echoed.
+ * Each field is taken only when it matches the contract, so one malformed field does not
+ * hide the others; API Gateway's own refusals are `{"message": …}`.
  */
 export async function problemFromResponse(response: Response, now: () => Date = () => new Date()) {
   const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), now());
@@ -80,31 +72,89 @@ export async function problemFromResponse(response: Response, now: () => Date = 
     const parsed: unknown = JSON.parse(await response.text());
     if (typeof parsed === 'object' && parsed !== null) body = parsed as Record<string, unknown>;
   } catch {
-    // Not JSON: fall back to the status alone.
+    // Not JSON: the status alone.
   }
+  const text = (name: 'code' | 'title' | 'detail' | 'requestId') => {
+    const field = problemBody.shape[name].safeParse(body[name]);
+    return field.success ? field.data : undefined;
+  };
+  const message = problemBody.shape.title.safeParse(body.message);
+  const errors = Array.isArray(body.errors)
+    ? body.errors.flatMap((entry: unknown) => {
+        const issue = fieldIssue.safeParse(entry);
+        return issue.success ? [issue.data] : [];
+      })
+    : undefined;
   return new BrokerClientError(
     {
       status: response.status,
-      code: str(body.code) ?? `http_${response.status}`,
-      title: str(body.title) ?? (response.statusText || 'Request failed'),
-      detail: str(body.detail),
-      requestId: str(body.requestId) ?? response.headers.get('x-amzn-requestid') ?? undefined,
-      errors: fieldsOf(body.errors),
+      code: text('code') ?? `http_${response.status}`,
+      title:
+        text('title') ??
+        (message.success ? message.data : undefined) ??
+        (response.statusText || 'Request failed'),
+      detail: text('detail'),
+      requestId: text('requestId') ?? response.headers.get('x-amzn-requestid') ?? undefined,
+      errors,
     },
     { retryAfterSeconds },
   );
 }
 
-/** The broker could not be reached at all (DNS, refused connection, timeout). */
-export function networkError(cause: unknown): BrokerClientError {
-  const reason =
-    cause instanceof Error ? (cause.cause instanceof Error ? cause.cause.message : cause.message) : '';
+/**
+ * An answer the route's contract does not allow: a status it never answers, or a body
+ * that does not match. Names the fields only: zod's messages would quote values, and an
+ * issued body holds secrets.
+ */
+export function unexpectedAnswer(
+  status: number,
+  expected: number,
+  problem: { kind: 'status' } | { kind: 'body'; fields: string[] },
+): BrokerClientError {
+  if (problem.kind === 'status') {
+    return new BrokerClientError({
+      status,
+      code: 'unexpected_status',
+      title: `The broker answered HTTP ${status} where this route answers ${expected}`,
+    });
+  }
+  return new BrokerClientError({
+    status,
+    code: 'invalid_response',
+    title: 'The broker answered with a body this route never sends',
+    detail: problem.fields.length > 0 ? `fields: ${problem.fields.join(', ')}` : 'not JSON',
+  });
+}
+
+/** The broker could not be reached at all (DNS, refused connection, timeout) or redirected. */
+export function networkError(cause: unknown, url: string): BrokerClientError {
+  const inner = cause instanceof Error && cause.cause instanceof Error ? cause.cause : cause;
+  const origin = new URL(url).origin;
+  if (inner instanceof Error && inner.message === 'unexpected redirect') {
+    return new BrokerClientError(
+      {
+        status: 0,
+        code: 'redirect_refused',
+        title: 'The endpoint answered with a redirect, which clients never follow',
+        detail: `from ${origin}`,
+      },
+      { cause },
+    );
+  }
+  const timedOut = cause instanceof Error && cause.name === 'TimeoutError';
+  const reason = timedOut
+    ? 'timed out'
+    : inner instanceof Error
+      ? ((inner as { code?: string }).code ?? inner.message).slice(0, 200)
+      : 'no answer';
+  // Nothing listens there: retrying only delays the answer (and the hint to start it).
+  const refused = reason === 'ECONNREFUSED';
   return new BrokerClientError(
     {
       status: 0,
-      code: 'network_error',
+      code: refused ? 'connection_refused' : 'network_error',
       title: 'Broker unreachable',
-      detail: reason ? reason.slice(0, 200) : undefined,
+      detail: `cannot reach ${origin}: ${reason}`,
     },
     { cause },
   );

@@ -57,5 +57,12 @@ export async function signedFetch(
   credentials: BrokerCredentials,
 ): Promise<Response> {
   const headers = await signRequest(url, init, credentials);
-  return fetch(url, { method: init.method, headers, body: init.body, signal: init.signal });
+  // Never followed: a redirect would carry the signed headers and the body to another host.
+  return fetch(url, {
+    method: init.method,
+    headers,
+    body: init.body,
+    signal: init.signal,
+    redirect: 'error',
+  });
 }

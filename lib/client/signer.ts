@@ -45,8 +45,13 @@ export function defaultChainSigner(options: SignerOptions & { profile?: string }
 
 const EXECUTE_API_HOST = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
-export function signingRegion(url: string, explicit?: string): string {
+/** The explicit region, else the one in an execute-api host name, else AWS_REGION, else us-east-1. */
+export function signingRegion(
+  url: string,
+  explicit?: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
   if (explicit) return explicit;
   const fromHost = EXECUTE_API_HOST.exec(new URL(url).hostname)?.[1];
-  return fromHost ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  return fromHost ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }

@@ -18,7 +18,7 @@ import {
 } from '../contracts/limits.js';
 import { dependencyUnavailable, durationOutOfRange, grantMisconfigured } from '../errors.js';
 import type { AssumeRoleInput, IssuedSession, Issuer } from '../issuance/ports.js';
-import { defaultSleep, RetriesExhausted, withRetries } from './retry.js';
+import { defaultSleep, RetriesExhausted, withRetries } from '../retry.js';
 import { signVolcengineRequest, type VolcengineSigningKey } from './volcengine-signer.js';
 import { interpretAssumeRoleResponse, TransientFailure } from './volcengine-sts-response.js';
 

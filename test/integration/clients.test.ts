@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import { GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
 import { fromProcess } from '@aws-sdk/credential-providers';
 import { parse, stringify } from 'yaml';
+import { main } from '../../cli/broker.js';
 import type { CliIo } from '../../cli/command.js';
 import { credsCommand } from '../../cli/commands/creds.js';
 import { makeRevokeCommand } from '../../cli/commands/revoke.js';
@@ -155,6 +156,44 @@ describe('clients against the local stack', { timeout: 180_000 }, () => {
     assert.equal(out.stderr(), '');
   });
 
+  it('broker creds prints Volcengine credentials as VOLC_* variables, and refuses credential_process for them', async () => {
+    // Prepare
+    const env = captureIo({ BROKER_ENDPOINT: fixture.stack.apiUrl });
+    const credentialProcess = captureIo({ BROKER_ENDPOINT: fixture.stack.apiUrl });
+    const args = ['--local', '--as', 'reporting-service', '--grant', 'tos-reader'];
+    // Act
+    const envCode = await credsCommand.run([...args, '--format', 'env'], env.io);
+    const processCode = await credsCommand.run(args, credentialProcess.io);
+    // Assess
+    assert.equal(envCode, 0, env.stderr());
+    assert.match(env.stdout(), /^export VOLC_ACCESSKEY='\w+'$/m);
+    assert.match(env.stdout(), /^export VOLC_SECRETKEY='.+'$/m);
+    assert.match(env.stdout(), /^export VOLC_SESSIONTOKEN='.+'$/m);
+    assert.doesNotMatch(env.stdout(), /AWS_/);
+    assert.equal(processCode, 1);
+    assert.equal(credentialProcess.stdout(), '');
+    assert.match(credentialProcess.stderr(), /^broker: credential_process is the AWS SDKs' contract/);
+  });
+
+  it('broker health and broker grants answer from the running stack', async () => {
+    // Prepare
+    const health = captureIo({ BROKER_ENDPOINT: fixture.stack.apiUrl });
+    const grants = captureIo({ BROKER_ENDPOINT: fixture.stack.apiUrl });
+    // Act
+    const codes = [
+      await main(['health', '--local', '--as', 'reporting-service'], health.io),
+      await main(['grants', '--local'], grants.io),
+    ];
+    // Assess
+    assert.deepEqual(codes, [0, 0], health.stderr() + grants.stderr());
+    assert.match(health.stdout(), /^ok: broker \S+ as arn:aws:/);
+    assert.match(
+      grants.stdout(),
+      /^reports-reader\n {2}role {7}arn:aws:iam::222222222222:role\/reports-read \(aws\)$/m,
+    );
+    assert.match(grants.stdout(), /^ {2}durations {2}default \d+ s, max /m);
+  });
+
   it('broker creds --dry-run prints the decision and mints nothing', async () => {
     // Prepare
     const policyFile = join(dir, 'policy.json');
@@ -201,7 +240,10 @@ describe('clients against the local stack', { timeout: 180_000 }, () => {
     // Assess
     assert.equal(code, 2);
     assert.equal(out.stdout(), '');
-    assert.match(out.stderr(), /^broker creds: Forbidden: .*\(not_allowed, HTTP 403, request .+\)\n$/);
+    assert.match(
+      out.stderr(),
+      /^broker: Forbidden \(not_allowed, HTTP 403\)\n {2}.+\n {2}request id .+\nhint: no grant names you.*\n$/,
+    );
     assert.doesNotMatch(out.stderr(), /\n\s+at /, 'no stack trace');
   });
 
@@ -217,7 +259,7 @@ describe('clients against the local stack', { timeout: 180_000 }, () => {
     assert.equal(invalidCode, 1);
     assert.match(invalid.stderr(), /HTTP 400/);
     assert.equal(unreachableCode, 3);
-    assert.match(unreachable.stderr(), /^broker creds: Broker unreachable/);
+    assert.match(unreachable.stderr(), /^broker: Broker unreachable \(connection_refused\)/);
     assert.equal(invalid.stdout() + unreachable.stdout(), '');
   });
 

@@ -121,9 +121,10 @@ describe('broker audit', () => {
       assert.equal(code, 2);
       assert.equal(
         io.err,
-        'broker audit: Forbidden: This caller may not perform this action. (' +
-          status +
-          ', not_allowed, request r-1)\n',
+        `broker: Forbidden (not_allowed, HTTP ${status})\n` +
+          '  This caller may not perform this action.\n' +
+          '  request id r-1\n' +
+          'hint: this route is for auditors only (the auditors of the grants file)\n',
       );
       assert.equal(io.out, '');
     }
@@ -152,7 +153,10 @@ describe('broker audit', () => {
     codes.push(await main(['audit', '--local', '--endpoint', endpoint], server400.cli));
     // Assess
     assert.deepEqual(codes, [1, 1, 1, 1, 1, 1, 1]);
-    assert.match(server400.io.err, /The cursor is invalid\. \(400, invalid_cursor\)/);
+    assert.match(
+      server400.io.err,
+      /^broker: Invalid request \(invalid_cursor, HTTP 400\)\n {2}The cursor is invalid\.\n/,
+    );
     assert.doesNotMatch(server400.io.err, /\n\s+at /, 'no stack trace');
   });
 
@@ -174,7 +178,45 @@ describe('broker audit', () => {
     assert.deepEqual(codes, [3, 3]);
     assert.equal(
       unreachable.io.err,
-      `broker audit: cannot reach http://127.0.0.1:${closedPort}: ECONNREFUSED\n`,
+      'broker: Broker unreachable (connection_refused)\n' +
+        `  cannot reach http://127.0.0.1:${closedPort}: ECONNREFUSED\n` +
+        'hint: the local stack is not running: start it with `npm start` in the broker repository\n',
     );
+  });
+
+  it('refuses an answer the route never gives: HTTP 200 with a gateway error body exits 3 with the real status', async () => {
+    // Prepare
+    replies = [() => ({ status: 200, body: { errorMessage: '[504] - Lambda timeout.' } })];
+    const { io, cli } = captureIo();
+    // Act
+    const code = await main(['audit', '--local', '--endpoint', endpoint], cli);
+    // Assess
+    assert.equal(code, 3);
+    assert.equal(io.out, '', 'no "(no records)" for a broken answer');
+    assert.match(
+      io.err,
+      /^broker: The broker answered with a body this route never sends \(invalid_response, HTTP 200\)\n/,
+    );
+    assert.match(io.err, /\n {2}fields: items, servedBy\n/);
+  });
+
+  it('says when more pages exist, and with --id prints the issuance status', async () => {
+    // Prepare
+    replies = [
+      page([record(1)], 'c1.mac'),
+      () => ({ status: 200, body: { issuanceId: 'ISS7', status: 'UNCONFIRMED', items: [record(7)] } }),
+    ];
+    const listing = captureIo();
+    const one = captureIo();
+    // Act
+    const codes = [
+      await main(['audit', '--local', '--endpoint', endpoint, '--format', 'ndjson'], listing.cli),
+      await main(['audit', '--local', '--endpoint', endpoint, '--id', 'ISS7', '--format', 'ndjson'], one.cli),
+    ];
+    // Assess
+    assert.deepEqual(codes, [0, 0]);
+    assert.match(listing.io.err, /more records exist: add --all, or --cursor c1\.mac/);
+    assert.match(one.io.err, /issuance ISS7: UNCONFIRMED/);
+    assert.equal(JSON.parse(one.io.out).issuanceId, 'ISS7');
   });
 });

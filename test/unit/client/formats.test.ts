@@ -6,6 +6,7 @@ import {
   envFile,
   formatCredentials,
   shellExports,
+  UnsupportedFormatError,
 } from '../../../lib/client/formats.js';
 import { parseRetryAfter, problemFromResponse } from '../../../lib/client/problem.js';
 import {
@@ -34,7 +35,7 @@ const issued: IssuedCredentials = {
 describe('credential formats', () => {
   it('prints the credential_process contract: Version 1 and exactly the four fields', () => {
     // Act
-    const parsed = JSON.parse(credentialProcessJson(issued.credentials));
+    const parsed = JSON.parse(credentialProcessJson(issued));
     // Assess
     assert.deepEqual(parsed, {
       Version: 1,
@@ -47,7 +48,7 @@ describe('credential formats', () => {
 
   it('prints single-quoted shell exports for eval', () => {
     // Act
-    const text = shellExports(issued.credentials);
+    const text = shellExports(issued);
     // Assess
     assert.equal(
       text,
@@ -64,11 +65,11 @@ describe('credential formats', () => {
     // Prepare
     const odd = { ...issued, credentials: { ...issued.credentials, sessionToken: 'a b\nc' } };
     // Act
-    const text = envFile(issued.credentials);
+    const text = envFile(issued);
     // Assess
     assert.match(text, /^AWS_SESSION_TOKEN=FwoGZXIvYXdz\+token\/==$/m);
     assert.ok(text.endsWith('\n'));
-    assert.throws(() => envFile(odd.credentials), /AWS_SESSION_TOKEN holds characters/);
+    assert.throws(() => envFile(odd), /AWS_SESSION_TOKEN holds characters/);
   });
 
   it('renders the full JSON with an ISO expiration', () => {
@@ -76,7 +77,36 @@ describe('credential formats', () => {
     const parsed = JSON.parse(formatCredentials(issued, 'json'));
     // Assess
     assert.equal(parsed.issuanceId, '01JTESTISSUANCE');
+    assert.equal(parsed.provider, 'aws');
     assert.equal(parsed.credentials.expiration, '2025-01-01T00:15:00.000Z');
+  });
+
+  it('prints Volcengine credentials under the names Volcengine SDKs read, and no AWS_*', () => {
+    // Prepare
+    const volcengine: IssuedCredentials = { ...issued, provider: 'volcengine', sourceIdentity: undefined };
+    // Act
+    const exports = shellExports(volcengine);
+    const file = envFile(volcengine);
+    const json = JSON.parse(formatCredentials(volcengine, 'json'));
+    // Assess
+    assert.match(exports, /^export VOLC_ACCESSKEY='ASIAFAKEACCESSKEY001'$/m);
+    assert.match(exports, /^export VOLC_SECRETKEY='wJalr\/K7MDENG\+bPxRfi='$/m);
+    assert.match(exports, /^export VOLC_SESSIONTOKEN='FwoGZXIvYXdz\+token\/=='$/m);
+    assert.match(exports, /^export VOLCENGINE_SESSION_TOKEN=/m);
+    assert.doesNotMatch(exports, /AWS_/);
+    assert.doesNotMatch(file, /AWS_/);
+    assert.match(file, /^BROKER_CREDENTIAL_EXPIRATION=2025-01-01T00:15:00.000Z$/m);
+    assert.equal(json.provider, 'volcengine');
+  });
+
+  it('refuses the credential_process form for Volcengine credentials, saying why', () => {
+    // Prepare
+    const volcengine: IssuedCredentials = { ...issued, provider: 'volcengine' };
+    // Act / Assess
+    assert.throws(
+      () => formatCredentials(volcengine, 'credential-process'),
+      (error: Error) => error instanceof UnsupportedFormatError && /AWS SDKs' contract/.test(error.message),
+    );
   });
 });
 
@@ -105,7 +135,7 @@ describe('problem responses', () => {
     assert.equal(error.transient, false);
     assert.match(
       error.message,
-      /Invalid request: durationSeconds must be 900\.\.3600 \(duration_out_of_range, HTTP 400/,
+      /^Invalid request \(duration_out_of_range, HTTP 400\): durationSeconds must be 900\.\.3600 \[request req-9\]$/,
     );
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { rotateIfDue } from '../../../examples/rotation-job/rotate.js';
 import { writeSecretFile } from '../../../examples/rotation-job/secret-file.js';
-import type { BrokerCredentialIdentity } from '../../../lib/client/provider.js';
+import type { IssuedCredentials } from '../../../lib/client/broker-api.js';
 
 const SECRET = 'wJalrXUtnFEMI/ROTATIONzzSECRET';
 const NOW = new Date('2025-01-01T00:00:00.000Z');
@@ -14,13 +14,21 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 function fakeProvider(expiresInMinutes: number) {
   let calls = 0;
-  const provider = async (): Promise<BrokerCredentialIdentity> => {
+  const provider = async (): Promise<IssuedCredentials> => {
     calls += 1;
     return {
-      accessKeyId: `ASIAROTATION${String(calls).padStart(8, '0')}`,
-      secretAccessKey: SECRET,
-      sessionToken: 'FwoGZXIvROTATIONzzTOKEN',
-      expiration: new Date(NOW.getTime() + expiresInMinutes * 60_000),
+      issuanceId: `01ROTATION${calls}`,
+      grant: 'doris-vault-rotation',
+      provider: 'aws',
+      roleArn: 'arn:aws:iam::222222222222:role/doris-vault',
+      assumedRoleArn: 'arn:aws:sts::222222222222:assumed-role/doris-vault/rotation-job.x',
+      durationSeconds: 3600,
+      credentials: {
+        accessKeyId: `ASIAROTATION${String(calls).padStart(8, '0')}`,
+        secretAccessKey: SECRET,
+        sessionToken: 'FwoGZXIvROTATIONzzTOKEN',
+        expiration: new Date(NOW.getTime() + expiresInMinutes * 60_000),
+      },
     };
   };
   return { provider, calls: () => calls };
@@ -49,7 +57,7 @@ describe('rotation job', () => {
     const lines: string[] = [];
     const options = {
       target,
-      credentials: fake.provider,
+      issue: fake.provider,
       refreshWindowMs: 10 * 60_000,
       now: () => NOW,
       log: (event: string, fields: Record<string, unknown>) =>
@@ -79,7 +87,7 @@ describe('rotation job', () => {
     const fake = fakeProvider(5);
     const options = {
       target,
-      credentials: fake.provider,
+      issue: fake.provider,
       refreshWindowMs: 10 * 60_000,
       now: () => NOW,
       log: () => {},

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Budget } from '../../../lib/budget.js';
-import { type Attempt, backoffDelayMs, RetriesExhausted, withRetries } from '../../../lib/providers/retry.js';
+import type { Budget } from '../../lib/budget.js';
+import { type Attempt, backoffDelayMs, RetriesExhausted, withRetries } from '../../lib/retry.js';
 
 class Transient extends Error {}
 class Permanent extends Error {}
@@ -153,6 +153,64 @@ describe('withRetries', () => {
     // Assess
     await assert.rejects(result, RetriesExhausted);
     assert.equal(calls, 0);
+  });
+});
+
+describe('withRetries: delays a failure asks for', () => {
+  class Throttled extends Error {
+    constructor(readonly waitMs: number) {
+      super('throttled');
+    }
+  }
+  const asked = {
+    ...baseOptions,
+    isRetryable: (error: unknown) => error instanceof Throttled,
+    requestedDelayMs: (error: unknown) => (error instanceof Throttled ? error.waitMs : undefined),
+    maxDelayMs: 5_000,
+  };
+
+  it('waits exactly what the failure asks and announces each wait before it', async () => {
+    // Prepare
+    const time = virtualTime(60_000);
+    const notices: string[] = [];
+    // Act
+    const result = await withRetries(
+      async (attempt) => {
+        if (attempt.number < 3) throw new Throttled(attempt.number * 1_000);
+        return 'minted';
+      },
+      time.budget,
+      {
+        ...asked,
+        sleep: time.sleep,
+        onRetry: (notice) => notices.push(`${notice.failedAttempt}/${notice.maxAttempts} ${notice.delayMs}`),
+      },
+    );
+    // Assess
+    assert.equal(result, 'minted');
+    assert.deepEqual(time.sleeps, [1_000, 2_000]);
+    assert.deepEqual(notices, ['1/3 1000', '2/3 2000']);
+  });
+
+  it('gives up at once when the asked delay is longer than the longest wait', async () => {
+    // Prepare
+    const time = virtualTime(600_000);
+    const failure = new Throttled(60_000);
+    // Act
+    const result = withRetries(
+      async () => {
+        throw failure;
+      },
+      time.budget,
+      { ...asked, sleep: time.sleep },
+    );
+    // Assess
+    await assert.rejects(
+      result,
+      (error: unknown) =>
+        error instanceof RetriesExhausted && error.reason === 'delay' && error.lastError === failure,
+    );
+    assert.deepEqual(time.sleeps, []);
   });
 });
 

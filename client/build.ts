@@ -13,7 +13,7 @@ import { copyFileSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:f
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 const require = createRequire(import.meta.url);
 const clientDir = dirname(fileURLToPath(import.meta.url));
@@ -45,9 +45,13 @@ async function buildLibrary() {
     external: ['zod'],
     banner: { js: ESM_REQUIRE_SHIM },
   });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(clientDir, 'tsconfig.build.json')], {
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', join(clientDir, 'tsconfig.build.json')],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 
 async function buildCommand() {

@@ -62,7 +62,7 @@ Try it (signed with a dev identity from local/dev-identities.json):
   npx broker creds --local --as mallory --role-arn arn:aws:iam::222222222222:role/reports-read --endpoint ${stack.apiUrl}   # 403
   npx broker creds --local --as rotation-job --grant doris-vault-rotation --duration 3601 --endpoint ${stack.apiUrl}   # 400: role chaining caps at 3600
   npx broker audit --local --as security-audit --format table --endpoint ${stack.apiUrl}
-  npm run token -- rotation-job      # a JWT for an OIDC caller, then:
+  TOKEN=$(npm run -s token -- rotation-job)      # a JWT for an OIDC caller (-s: no npm banner), then:
   curl -s -X POST ${stack.apiUrl}/v1/oidc/credentials -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"grant":"doris-vault-rotation"}'
 
 Ctrl-C stops everything.`);

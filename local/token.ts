@@ -1,6 +1,7 @@
 /**
- * `npm run token -- <subject> [--ttl seconds]`: prints a JWT from the local OIDC issuer
- * (dev only) for an OIDC caller of the local stack. The issuer key is created by
+ * `npm run -s token -- <subject> [--ttl seconds]`: prints a JWT from the local OIDC issuer
+ * (dev only) for an OIDC caller of the local stack, and nothing else on stdout (`-s` keeps
+ * npm's own banner out of `TOKEN=$(…)`). The issuer key is created by
  * `npm start` under .local/jwt/ (or here, if the stack never ran).
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +13,7 @@ const { positionals, values } = parseArgs({
 });
 const subject = positionals[0];
 if (!subject) {
-  console.error('usage: npm run token -- <subject> [--ttl seconds] [--audience aud]');
+  console.error('usage: npm run -s token -- <subject> [--ttl seconds] [--audience aud]');
   process.exit(1);
 }
 const { privateKeyFile } = await ensureLocalIssuer('.local/jwt');

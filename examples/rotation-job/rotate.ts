@@ -79,7 +79,7 @@ export async function watch(options: RotationOptions, signal: AbortSignal): Prom
  * failure is transient; with nothing usable left (no file, expired credentials) or a
  * refusal (fix the grant or the job's identity) the consumer is broken now: 2.
  */
-async function onceFailureExit(error: unknown, target: string): Promise<number> {
+export async function onceFailureExit(error: unknown, target: string): Promise<number> {
   const transient = error instanceof BrokerClientError && error.transient;
   const current = await writtenExpiration(target).catch(() => undefined);
   return transient && current !== undefined && current.getTime() > Date.now() ? 3 : 2;

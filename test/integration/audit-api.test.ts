@@ -231,7 +231,7 @@ describe('broker audit (the executable) on the local stack', () => {
     );
     assert.ok(rows.length > 21, 'more than one page');
     assert.equal(denied.code, 2);
-    assert.match(denied.stderr, /^broker audit: Forbidden: /);
+    assert.match(denied.stderr, /^broker: Forbidden \(not_allowed, HTTP 403\)\n/);
     assert.match(day.stderr, /records after page 1/);
   });
 });

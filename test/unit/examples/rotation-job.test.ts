@@ -3,9 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { rotateIfDue } from '../../../examples/rotation-job/rotate.js';
+import { onceFailureExit, rotateIfDue } from '../../../examples/rotation-job/rotate.js';
 import { writeSecretFile } from '../../../examples/rotation-job/secret-file.js';
 import type { IssuedCredentials } from '../../../lib/client/broker-api.js';
+import { BrokerClientError } from '../../../lib/client/problem.js';
 
 const SECRET = 'wJalrXUtnFEMI/ROTATIONzzSECRET';
 const NOW = new Date('2025-01-01T00:00:00.000Z');
@@ -98,5 +99,25 @@ describe('rotation job', () => {
     // Assess
     assert.equal(fake.calls(), 2);
     assert.match(readFileSync(target, 'utf8'), /^AWS_ACCESS_KEY_ID=ASIAROTATION00000002$/m);
+  });
+
+  it('exits 3 (retry next run) only while the file holds valid credentials, else 2', async () => {
+    // Prepare
+    const valid = join(dir, 'valid.env');
+    const expired = join(dir, 'expired.env');
+    writeFileSync(valid, `AWS_CREDENTIAL_EXPIRATION=${new Date(Date.now() + 3_600_000).toISOString()}\n`);
+    writeFileSync(expired, `AWS_CREDENTIAL_EXPIRATION=${new Date(Date.now() - 1_000).toISOString()}\n`);
+    const unavailable = new BrokerClientError({ status: 503, code: 'dependency_unavailable', title: 'x' });
+    const refused = new BrokerClientError({ status: 403, code: 'not_allowed', title: 'x' });
+    // Act
+    const codes = [
+      await onceFailureExit(unavailable, valid),
+      await onceFailureExit(unavailable, expired),
+      await onceFailureExit(unavailable, join(dir, 'missing.env')),
+      await onceFailureExit(refused, valid),
+      await onceFailureExit(new Error('no AWS credentials to sign with'), valid),
+    ];
+    // Assess
+    assert.deepEqual(codes, [3, 2, 2, 2, 2]);
   });
 });

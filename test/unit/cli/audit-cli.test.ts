@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../cli/broker.js';
-import type { CliIo } from '../../../cli/command.js';
+import { captureCliIo } from '../../support/cli-io.js';
 
 type Reply = { status: number; body: unknown };
 let replies: ((request: IncomingMessage) => Reply)[] = [];
@@ -27,20 +27,6 @@ before(async () => {
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-function captureIo(env: Record<string, string> = {}) {
-  const io = { out: '', err: '' };
-  const cli: CliIo = {
-    stdout: async (text) => {
-      io.out += text;
-    },
-    stderr: (text) => {
-      io.err += text;
-    },
-    env,
-  };
-  return { io, cli };
-}
-
 const record = (n: number) => ({
   issuanceId: `ISS${n}`,
   decision: 'ISSUED',
@@ -59,7 +45,7 @@ describe('broker audit', () => {
     // Prepare
     requests.length = 0;
     replies = [page([record(1)], 'c1.mac'), page([record(2)])];
-    const { io, cli } = captureIo();
+    const { io, cli } = captureCliIo();
     // Act
     const code = await main(
       [
@@ -114,7 +100,7 @@ describe('broker audit', () => {
           },
         }),
       ];
-      const { io, cli } = captureIo({ BROKER_ENDPOINT: endpoint });
+      const { io, cli } = captureCliIo({ BROKER_ENDPOINT: endpoint });
       // Act
       const code = await main(['audit', '--local', '--as', 'reporting-service'], cli);
       // Assess
@@ -148,8 +134,8 @@ describe('broker audit', () => {
     ];
     // Act
     const codes = [];
-    for (const argv of usage) codes.push(await main(argv, captureIo().cli));
-    const server400 = captureIo();
+    for (const argv of usage) codes.push(await main(argv, captureCliIo().cli));
+    const server400 = captureCliIo();
     codes.push(await main(['audit', '--local', '--endpoint', endpoint], server400.cli));
     // Assess
     assert.deepEqual(codes, [1, 1, 1, 1, 1, 1, 1]);
@@ -163,8 +149,8 @@ describe('broker audit', () => {
   it('exits 3 when the server fails or cannot be reached', async () => {
     // Prepare
     replies = [() => ({ status: 503, body: { title: 'Service unavailable', detail: 'retry later' } })];
-    const failed = captureIo();
-    const unreachable = captureIo();
+    const failed = captureCliIo();
+    const unreachable = captureCliIo();
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
@@ -187,7 +173,7 @@ describe('broker audit', () => {
   it('refuses an answer the route never gives: HTTP 200 with a gateway error body exits 3 with the real status', async () => {
     // Prepare
     replies = [() => ({ status: 200, body: { errorMessage: '[504] - Lambda timeout.' } })];
-    const { io, cli } = captureIo();
+    const { io, cli } = captureCliIo();
     // Act
     const code = await main(['audit', '--local', '--endpoint', endpoint], cli);
     // Assess
@@ -206,8 +192,8 @@ describe('broker audit', () => {
       page([record(1)], 'c1.mac'),
       () => ({ status: 200, body: { issuanceId: 'ISS7', status: 'UNCONFIRMED', items: [record(7)] } }),
     ];
-    const listing = captureIo();
-    const one = captureIo();
+    const listing = captureCliIo();
+    const one = captureCliIo();
     // Act
     const codes = [
       await main(['audit', '--local', '--endpoint', endpoint, '--format', 'ndjson'], listing.cli),

@@ -10,9 +10,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../cli/broker.js';
-import type { CliIo } from '../../../cli/command.js';
 import { makeBrokerApi } from '../../../lib/client/broker-api.js';
 import { EndpointError } from '../../../lib/client/endpoint.js';
+import { captureCliIo } from '../../support/cli-io.js';
 
 interface Stub {
   server: Server;
@@ -42,20 +42,6 @@ async function startStub(reply: Reply): Promise<Stub> {
 }
 
 const stop = (stub: Stub) => new Promise<void>((resolve) => stub.server.close(() => resolve()));
-
-function captureIo(env: Record<string, string> = {}) {
-  const io = { out: '', err: '' };
-  const cli: CliIo = {
-    stdout: async (text) => {
-      io.out += text;
-    },
-    stderr: (text) => {
-      io.err += text;
-    },
-    env,
-  };
-  return { io, cli };
-}
 
 const issuedBody = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -103,7 +89,7 @@ describe('transport safety', () => {
 
   it('never follows a redirect: the target receives nothing, and the command exits 3', async () => {
     // Prepare
-    const { io, cli } = captureIo();
+    const { io, cli } = captureCliIo();
     // Act
     const code = await main(creds(redirector.url), cli);
     // Assess
@@ -124,7 +110,7 @@ describe('transport safety', () => {
       calls.push(String(url));
       return new Response('{}', { status: 201 });
     }) as typeof fetch;
-    const { io, cli } = captureIo();
+    const { io, cli } = captureCliIo();
     // Act
     const build = () =>
       makeBrokerApi({
@@ -169,7 +155,7 @@ describe('strict answers', () => {
   it('refuses an HTTP 200 where the route answers 201, naming the real status (no hard-coded one)', async () => {
     // Prepare
     const stub = await startStub(() => ({ status: 200, body: issuedBody() }));
-    const { io, cli } = captureIo();
+    const { io, cli } = captureCliIo();
     // Act
     const code = await main(creds(stub.url), cli);
     await stop(stub);
@@ -188,7 +174,7 @@ describe('strict answers', () => {
       status: 201,
       body: issuedBody({ durationSeconds: 'long', credentials: { secretAccessKey: 'TRANSPORTzzSECRET' } }),
     }));
-    const { io, cli } = captureIo();
+    const { io, cli } = captureCliIo();
     // Act
     const code = await main(creds(stub.url), cli);
     await stop(stub);
@@ -212,7 +198,7 @@ describe('strict answers', () => {
           }
         : { status: 201, body: issuedBody() };
     });
-    const { io, cli } = captureIo();
+    const { io, cli } = captureCliIo();
     // Act
     const code = await main(creds(stub.url), cli);
     await stop(stub);

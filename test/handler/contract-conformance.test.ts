@@ -30,7 +30,10 @@ function issueHandler() {
     allowList: makeAllowList(sampleGrantsFile()),
     audit: new FakeAuditStore(timeline),
     issuers: { aws: new FakeIssuer('aws', timeline), volcengine: new FakeIssuer('volcengine', timeline) },
-    newIssuanceId: () => `01JGZ8Q6Y3K4M5N6P7Q8R9S0${String((issuances += 1)).padStart(2, '0')}`,
+    newIssuanceId: () => {
+      issuances += 1;
+      return `01JGZ8Q6Y3K4M5N6P7Q8R9S0${String(issuances).padStart(2, '0')}`;
+    },
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
     rateLimiter: noRateLimit,

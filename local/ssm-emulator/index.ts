@@ -28,7 +28,6 @@ export interface SsmEmulator {
   calls(): readonly SsmCall[];
   /** Sets or rotates a parameter (a new version). */
   put(name: string, value: string): void;
-  remove(name: string): void;
   stop(): Promise<void>;
 }
 
@@ -141,9 +140,6 @@ export async function startSsmEmulator(options: SsmEmulatorOptions): Promise<Ssm
     put(name, value) {
       const version = (parameters.get(name)?.version ?? 0) + 1;
       parameters.set(name, { value, version });
-    },
-    remove: (name) => {
-      parameters.delete(name);
     },
     stop: () =>
       new Promise((resolve) => {

@@ -44,6 +44,7 @@ const RESOURCES = [
   // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, refused by the broker
   'arn:aws:s3:::reports-bucket/${aws:username}/*',
   'arn:aws:s3:::other-bucket/*',
+  'arn:aws:s3:::reports-bucket/private/*',
   '*',
   'arn:aws:s3:::reports-bucket/ünïcode',
 ];
@@ -97,14 +98,18 @@ function sometimes<T>(absent: number, ...choices: [number, fc.Arbitrary<T>][]): 
   return fc.oneof({ weight: absent, arbitrary: fc.constant(undefined) }, ...weighted);
 }
 
-/** Inside the reports-reader ceiling: the cases that go all the way to STS. */
+/** Inside the reports-reader ceiling's Allow (some reach its Deny): the cases that go all the way to STS. */
 const containedPolicy = fc.record({
   Version: fc.constant('2012-10-17'),
   Statement: fc.array(
     fc.record({
       Effect: fc.constant('Allow'),
       Action: fc.subarray(['s3:GetObject', 's3:ListBucket'], { minLength: 1 }),
-      Resource: fc.constantFrom('arn:aws:s3:::reports-bucket/*', 'arn:aws:s3:::reports-bucket/daily/*'),
+      Resource: fc.constantFrom(
+        'arn:aws:s3:::reports-bucket/*',
+        'arn:aws:s3:::reports-bucket/daily/*',
+        'arn:aws:s3:::reports-bucket/private/*',
+      ),
     }),
     { minLength: 1, maxLength: 3 },
   ),

@@ -5,7 +5,11 @@
  *
  * For every case: no 5xx unless a fault was injected, never a 500, errors are
  * problem+json, every response is no-store, credentials leave only with a committed
- * ISSUED record, and no secret the issuer minted appears in a log line or audit record.
+ * ISSUED record, no secret the issuer minted appears in a log line or audit record, and
+ * every session policy the broker accepted (sent to STS, or shown by a dry run) lies inside
+ * the grant's ceiling by the independent oracle of test/support/iam-oracle.ts. The
+ * reports-reader ceiling here carries a Deny, so a broker that ignored ceiling Denies
+ * would be caught.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -22,7 +26,14 @@ import type { AssumeRoleInput, IssuedSession, Issuer } from '../../lib/issuance/
 import { mapStsError } from '../../lib/providers/aws-sts.js';
 import type { ProviderName } from '../../lib/providers/issuer.js';
 import { FakeAuditStore, noMetrics, sampleSession } from '../support/fakes.js';
-import { sampleGrantsFile } from '../support/grants.js';
+import { REPORTS_CEILING, sampleGrantsFile, sampleGrantsInput } from '../support/grants.js';
+import {
+  checkSamples,
+  type OraclePolicy,
+  samplePairs,
+  seededRandom,
+  WIDE_ALPHABET,
+} from '../support/iam-oracle.js';
 import { buildContext, buildEvent } from '../support/lambda.js';
 import { type CapturedLogs, capturingLogger } from '../support/logs.js';
 import { authorizer, type Faults, faults, headers, rawBody } from './http-arbitraries.js';
@@ -31,14 +42,16 @@ import { fuzzRuns } from './policy-support.js';
 const RUNS = fuzzRuns(500);
 const ALLOWED_STATUSES = new Set([200, 201, 400, 401, 403, 404, 413, 429, 503]);
 
-/** Mints random secrets, records every one, and fails like STS when told to. */
+/** Mints random secrets, records every one and every policy sent, and fails like STS when told to. */
 class MintingIssuer implements Issuer {
   readonly minted: string[] = [];
+  readonly policies: (string | undefined)[] = [];
   failure: string | undefined;
 
   constructor(readonly provider: ProviderName) {}
 
   async assume(input: AssumeRoleInput, _budget: Budget): Promise<IssuedSession> {
+    this.policies.push(input.policy);
     if (this.failure) {
       const error = new Error(`injected ${this.failure} for ${input.roleArn}`);
       error.name = this.failure;
@@ -58,6 +71,7 @@ let logs: CapturedLogs;
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const statusCounts = new Map<number, number>();
+let checkedPolicies = 0;
 /** What Object.prototype holds before any case: a parsed `__proto__` must not add to it. */
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();
 
@@ -70,7 +84,50 @@ after(() => {
   process.off('unhandledRejection', onUnhandled);
 });
 
-const allowList = makeAllowList(sampleGrantsFile());
+/** The reports-reader ceiling with a Deny inside its Allow (in other letter case, as IAM allows). */
+const FUZZ_CEILING = {
+  ...REPORTS_CEILING,
+  Statement: [
+    ...REPORTS_CEILING.Statement,
+    { Effect: 'Deny', Action: ['S3:GETOBJECT'], Resource: ['arn:aws:s3:::reports-bucket/private/*'] },
+  ],
+};
+const grantsFile = (() => {
+  const input = sampleGrantsInput();
+  for (const grant of input.grants) if (grant.id === 'reports-reader') grant.policy = FUZZ_CEILING;
+  return sampleGrantsFile(input);
+})();
+const allowList = makeAllowList(grantsFile);
+
+/**
+ * The session policy the broker accepted in this answer: the one sent to STS for a 201, the
+ * one shown for a dry run; undefined when none was accepted.
+ */
+function acceptedPolicy(status: number, answer: Record<string, unknown>, sent: (string | undefined)[]) {
+  if (status === 201) return sent.at(-1);
+  if (status !== 200) return undefined;
+  const document = (answer.sessionPolicy as { document?: unknown } | undefined)?.document;
+  return document === undefined ? undefined : JSON.stringify(document);
+}
+
+/**
+ * Fails when the oracle finds a pair the accepted policy allows and the grant's ceiling does
+ * not. False when the grant has no ceiling (nothing to be inside of).
+ */
+function assertInsideCeiling(grantId: unknown, policy: string, seed: number): boolean {
+  const grant = grantsFile.grants.find((candidate) => candidate.id === grantId);
+  assert.ok(grant, `an accepted policy for an unknown grant ${String(grantId)}`);
+  if (grant.policy === undefined) return false;
+  const ceiling = grant.policy as unknown as OraclePolicy;
+  const request = JSON.parse(policy) as OraclePolicy;
+  const pairs = samplePairs(request, ceiling, grant.provider, seededRandom(seed), 32, [
+    ...WIDE_ALPHABET,
+    ...'/-',
+  ]);
+  const { escaped } = checkSamples(request, ceiling, grant.provider, pairs);
+  assert.equal(escaped, undefined, `accepted ${policy} outside the ceiling of ${grant.id}`);
+  return true;
+}
 
 function brokerWith(injected: Faults) {
   const audit = new FakeAuditStore();
@@ -96,7 +153,12 @@ function brokerWith(injected: Faults) {
     metrics: noMetrics,
   });
   const handler = httpHandler(issueCredentialsRoute(issue), { logger: logs.logger, maxBodyBytes: 65_536 });
-  return { handler, audit, minted: () => [...aws.minted, ...volcengine.minted] };
+  return {
+    handler,
+    audit,
+    minted: () => [...aws.minted, ...volcengine.minted],
+    sent: () => [...aws.policies, ...volcengine.policies],
+  };
 }
 
 const faultInjected = (injected: Faults) =>
@@ -112,9 +174,10 @@ describe(`HTTP fuzz: POST /v1/credentials (${RUNS} cases)`, () => {
         authorizer,
         faults,
         fc.boolean(),
-        async (body, requestHeaders, authorizerBlock, injected, base64) => {
+        fc.integer(),
+        async (body, requestHeaders, authorizerBlock, injected, base64, seed) => {
           // Prepare
-          const { handler, audit, minted } = brokerWith(injected);
+          const { handler, audit, minted, sent } = brokerWith(injected);
           const firstLine = logs.lines.length;
           const event = buildEvent({
             rawBody: base64 ? Buffer.from(body, 'utf8').toString('base64') : body,
@@ -143,6 +206,8 @@ describe(`HTTP fuzz: POST /v1/credentials (${RUNS} cases)`, () => {
             assert.equal(issued.length, 1, 'a 201 without a committed ISSUED record');
             assert.equal(issued[0]?.accessKeyId, credentials?.accessKeyId);
           }
+          const accepted = acceptedPolicy(status, answer, sent());
+          if (accepted !== undefined && assertInsideCeiling(answer.grant, accepted, seed)) checkedPolicies++;
           const secrets = minted();
           const delivered = status === 201 ? secrets : [];
           const recorded = JSON.stringify(audit.records);
@@ -162,11 +227,16 @@ describe(`HTTP fuzz: POST /v1/credentials (${RUNS} cases)`, () => {
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(unhandled, [], 'unhandled rejections');
     assert.ok(logs.lines.length >= RUNS, 'the log capture saw a line per request: the secret search is real');
+    assert.ok(
+      checkedPolicies >= RUNS / 50,
+      `only ${checkedPolicies} accepted policies checked against a ceiling`,
+    );
     const figures = {
       test: 'http-fuzz',
       runs: RUNS,
       ms: Date.now() - started,
       statuses: Object.fromEntries([...statusCounts].sort(([a], [b]) => a - b)),
+      checkedPolicies,
     };
     t.diagnostic(JSON.stringify(figures));
     if (process.env.BROKER_STRESS_REPORT)

@@ -5,12 +5,12 @@
 import fc from 'fast-check';
 import {
   type ConditionBlock,
-  deepEqual,
   type Policy,
   type PolicyDialect,
   type Statement,
   splitSegments,
 } from '../../lib/policy/index.js';
+import { WIDE_ALPHABET } from '../support/iam-oracle.js';
 
 export const SHAPES: Record<PolicyDialect, { prefix: string; count: number }> = {
   aws: { prefix: 'arn', count: 6 },
@@ -39,27 +39,74 @@ export const SEGMENT_CHARS = ['a', 'b'];
 export const FINAL_CHARS = ['a', 'b', ':', '/'];
 export const ACTION_CHARS = ['s', 'S', '3', 'g', 'G', 'e'];
 
-export const actionPattern = fc.oneof(
-  { weight: 1, arbitrary: fc.constant('*') },
-  {
-    weight: 8,
-    arbitrary: fc
-      .tuple(word(['s', 'S', '3', '*', '?'], 1, 3), word(['g', 'G', 'e', '*', '?'], 1, 3))
-      .map(([service, name]) => `${service}:${name}`),
-  },
-);
+/** The characters patterns are drawn from: few per case, so patterns collide often. */
+export interface Alphabet {
+  service: string[];
+  name: string[];
+  segment: string[];
+  final: string[];
+}
 
-export function resourcePattern(dialect: PolicyDialect, allowShort: boolean): fc.Arbitrary<string> {
+export const NARROW_ALPHABET: Alphabet = {
+  service: ['s', 'S', '3'],
+  name: ['g', 'G', 'e'],
+  segment: SEGMENT_CHARS,
+  final: FINAL_CHARS,
+};
+
+/** A letter's other case, so a case fold of either end of a range is exercised. */
+const withCasePartners = (chars: string[]) => [
+  ...new Set(chars.flatMap((char) => [char, char.toLowerCase(), char.toUpperCase()])),
+];
+
+/**
+ * Small alphabets drawn per case from letters of both cases (Z/z included), digits and the
+ * punctuation around the case ranges, so that over many cases every boundary is met while
+ * each case still has collisions.
+ */
+export const wideAlphabet: fc.Arbitrary<Alphabet> = fc
+  .tuple(
+    fc.subarray([...WIDE_ALPHABET], { minLength: 1, maxLength: 3 }),
+    fc.subarray([...WIDE_ALPHABET], { minLength: 1, maxLength: 3 }),
+  )
+  .map(([first, second]) => ({
+    service: withCasePartners(first),
+    name: withCasePartners(second),
+    segment: withCasePartners(first),
+    final: [...withCasePartners(second), ':', '/'],
+  }));
+
+export const alphabetChars = (alphabet: Alphabet) => [
+  ...new Set([...alphabet.service, ...alphabet.name, ...alphabet.segment, ...alphabet.final]),
+];
+
+export function actionPattern(alphabet: Alphabet = NARROW_ALPHABET): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant('*') },
+    {
+      weight: 8,
+      arbitrary: fc
+        .tuple(word([...alphabet.service, '*', '?'], 1, 3), word([...alphabet.name, '*', '?'], 1, 3))
+        .map(([service, name]) => `${service}:${name}`),
+    },
+  );
+}
+
+export function resourcePattern(
+  dialect: PolicyDialect,
+  allowShort: boolean,
+  alphabet: Alphabet = NARROW_ALPHABET,
+): fc.Arbitrary<string> {
   const { prefix, count } = SHAPES[dialect];
   const full = fc
     .tuple(
       fc.constantFrom(prefix, prefix, prefix, '*', `${prefix.slice(0, 1)}?${prefix.slice(2)}`),
-      fc.array(word([...SEGMENT_CHARS, '*', '?'], 0, 3), { minLength: count - 2, maxLength: count - 2 }),
-      word([...FINAL_CHARS, '*', '?'], 0, 5),
+      fc.array(word([...alphabet.segment, '*', '?'], 0, 3), { minLength: count - 2, maxLength: count - 2 }),
+      word([...alphabet.final, '*', '?'], 0, 5),
     )
     .map(([head, middle, last]) => [head, ...middle, last].join(':'));
   const short = fc
-    .tuple(word([...SEGMENT_CHARS, '*'], 0, 2), word([...SEGMENT_CHARS, '*'], 0, 2))
+    .tuple(word([...alphabet.segment, '*'], 0, 2), word([...alphabet.segment, '*'], 0, 2))
     .map(([first, second]) => `${prefix}:${first}:${second}*`);
   return fc.oneof(
     { weight: 1, arbitrary: fc.constant('*') },
@@ -79,50 +126,85 @@ const conditionArb = fc.option(
   { freq: 3 },
 );
 
-function statementArb(dialect: PolicyDialect, effect: fc.Arbitrary<'Allow' | 'Deny'>, allowShort: boolean) {
+function statementArb(
+  dialect: PolicyDialect,
+  effect: fc.Arbitrary<'Allow' | 'Deny'>,
+  allowShort: boolean,
+  alphabet: Alphabet,
+) {
   return fc
     .record({
       effect,
-      actions: fc.array(actionPattern, { minLength: 1, maxLength: 2 }),
-      resources: fc.array(resourcePattern(dialect, allowShort), { minLength: 1, maxLength: 2 }),
+      actions: fc.array(actionPattern(alphabet), { minLength: 1, maxLength: 2 }),
+      resources: fc.array(resourcePattern(dialect, allowShort, alphabet), { minLength: 1, maxLength: 2 }),
       condition: conditionArb,
     })
     .map(({ condition, ...rest }): Statement => (condition === null ? rest : { ...rest, condition }));
 }
 
-export function requestPolicy(dialect: PolicyDialect): fc.Arbitrary<Policy> {
+export function requestPolicy(
+  dialect: PolicyDialect,
+  alphabet: Alphabet = NARROW_ALPHABET,
+): fc.Arbitrary<Policy> {
   return fc
-    .array(statementArb(dialect, fc.constant('Allow'), false), { minLength: 1, maxLength: 2 })
+    .array(statementArb(dialect, fc.constant('Allow'), false, alphabet), { minLength: 1, maxLength: 2 })
     .map((statements) => ({ statements }));
 }
 
-/** Random ceilings, and ceilings made by mutating the request (near misses and real covers). */
-export function ceilingFor(request: Policy, dialect: PolicyDialect): fc.Arbitrary<Policy> {
+/**
+ * Random ceilings; ceilings made by mutating the request (near misses and real covers); and
+ * covers shadowed by a Deny of a requested pattern in other letter case: a contained verdict
+ * there is only right if case folding reaches every letter (Z/z included).
+ */
+export function ceilingFor(
+  request: Policy,
+  dialect: PolicyDialect,
+  alphabet: Alphabet = NARROW_ALPHABET,
+): fc.Arbitrary<Policy> {
   const randomStatement = statementArb(
     dialect,
     fc.constantFrom<'Allow' | 'Deny'>('Allow', 'Allow', 'Deny'),
     true,
+    alphabet,
   );
+  const actionLetters = [...alphabet.service, ...alphabet.name];
   const mutated = fc.integer().map((seed) => {
     const random = makeRandom(seed);
     return request.statements.map((statement): Statement => {
       const copy: Statement = {
         effect: 'Allow',
-        actions: statement.actions.map((action) => mutate(action, random, ACTION_CHARS)),
-        resources: statement.resources.map((resource) => mutate(resource, random, FINAL_CHARS)),
+        actions: statement.actions.map((action) => mutate(action, random, actionLetters)),
+        resources: statement.resources.map((resource) => mutate(resource, random, alphabet.final)),
       };
       if (statement.condition !== undefined && random(4) > 0)
         copy.condition = structuredClone(statement.condition);
       return copy;
     });
   });
+  const shadowed = fc.tuple(mutated, fc.integer()).map(([covering, seed]): Policy => {
+    const random = makeRandom(seed);
+    const source = request.statements[random(request.statements.length)];
+    const action = source?.actions[random(source.actions.length)] ?? '*';
+    const resource = source?.resources[random(source.resources.length)] ?? '*';
+    const deny: Statement = {
+      effect: 'Deny',
+      actions: [flipCase(random(3) === 0 ? `${action.slice(0, random(action.length + 1))}*` : action)],
+      resources: [random(3) === 0 ? '*' : resource],
+    };
+    return { statements: [...covering, deny] };
+  });
   return fc.oneof(
     fc.array(randomStatement, { minLength: 1, maxLength: 3 }).map((statements) => ({ statements })),
     fc
       .tuple(mutated, fc.array(randomStatement, { maxLength: 2 }))
       .map(([covering, extra]) => ({ statements: [...covering, ...extra] })),
+    shadowed,
   );
 }
+
+/** Every ASCII letter in the other case (`sZ:a` → `Sz:A`). */
+const flipCase = (pattern: string) =>
+  [...pattern].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
 
 /** Zero to two edits that widen, narrow or shift a pattern: `*`, `?`, delete, change case. */
 function mutate(pattern: string, random: (below: number) => number, letters: string[]): string {
@@ -134,7 +216,13 @@ function mutate(pattern: string, random: (below: number) => number, letters: str
     else if (operation === 1) result = `${result.slice(0, at)}?${result.slice(at + 1)}`;
     else if (operation === 2) result = `${result.slice(0, at)}*${result.slice(at)}`;
     else if (operation === 3) result = result.slice(0, at) + result.slice(at + 1);
-    else result = result.slice(0, at) + pick(random, letters).toUpperCase() + result.slice(at + 1);
+    else {
+      const letter = pick(random, letters);
+      result =
+        result.slice(0, at) +
+        (random(2) === 0 ? letter.toUpperCase() : letter.toLowerCase()) +
+        result.slice(at + 1);
+    }
   }
   return result;
 }
@@ -180,45 +268,6 @@ export function instantiateResource(
         : instantiate(segment, random, SEGMENT_CHARS, expanding),
     )
     .join(':');
-}
-
-/** Every subset of the condition pool: the request contexts an oracle must consider. */
-export const CONTEXTS: ConditionBlock[][] = [[], [CONDITIONS[0]], [CONDITIONS[1]], CONDITIONS].map(
-  (context) => context.filter((condition): condition is ConditionBlock => condition !== undefined),
-);
-
-/**
- * The policy as it applies in a context where exactly `context` holds: conditional Allows
- * whose Condition holds become unconditional, the others drop out; Denies stay (the
- * evaluator always counts a conditional Deny).
- */
-export function inContext(policy: Policy, context: ConditionBlock[]): Policy {
-  const statements = policy.statements.flatMap((statement): Statement[] => {
-    if (statement.effect === 'Deny' || statement.condition === undefined) return [statement];
-    if (!context.some((condition) => deepEqual(condition, statement.condition))) return [];
-    return [{ effect: 'Allow', actions: statement.actions, resources: statement.resources }];
-  });
-  return { statements };
-}
-
-/** Regex for the expanding reading (test-only oracle; the library never builds regexes). */
-export function expandingReading(pattern: string, dialect: PolicyDialect): RegExp | undefined {
-  if (pattern === '*') return /^[\s\S]*$/;
-  const segments = splitSegments(pattern, SHAPES[dialect].count);
-  if (segments === undefined) return undefined;
-  const last = segments.length - 1;
-  const body = segments
-    .map((segment, index) =>
-      [...segment]
-        .map((char, at) => {
-          if (char === '*') return index === last || at === segment.length - 1 ? '[\\s\\S]*' : '[^:]*';
-          if (char === '?') return index === last ? '[\\s\\S]' : '[^:]';
-          return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-        })
-        .join(''),
-    )
-    .join(':');
-  return new RegExp(`^${body}$`);
 }
 
 /** Reference glob matcher for the tests: a RegExp from the escaped pattern. */

@@ -302,6 +302,19 @@ describe('checkContainment: statements and conditions', () => {
     assert.equal(underUnconditional.contained, false);
   });
 
+  it('refuses an action that reaches a ceiling Deny only in other letter case, A and Z included', () => {
+    // Prepare: actions compare case-insensitively, so each of these is denied by the ceiling
+    const ceiling = [allow(['ec2:*'], ['*']), deny(['ec2:Authorize*', 'ec2:zap*'], ['*'])];
+    const requests = ['ec2:AUTHORIZESECURITYGROUPINGRESS', 'ec2:authorizeSecurityGroupIngress', 'ec2:ZAPALL'];
+    // Act
+    const verdicts = requests.map((action) => verdictOf([allow([action], ['*'])], ceiling));
+    // Assess
+    for (const verdict of verdicts) {
+      assert.equal(verdict.contained, false);
+      assert.match(verdict.explanation[0] ?? '', /ceiling Deny statement 1/);
+    }
+  });
+
   it('explains every uncovered pair, naming the statement and its Sid', () => {
     // Prepare
     const request: Policy = {

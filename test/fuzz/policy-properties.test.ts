@@ -14,7 +14,6 @@ import {
   patternCovers,
   resourceCovers,
 } from '../../lib/policy/index.js';
-import { evaluate } from './policy-evaluate.js';
 import {
   checkSamples,
   type OraclePolicy,
@@ -24,6 +23,7 @@ import {
   samplePairs,
   seededRandom,
 } from '../support/iam-oracle.js';
+import { evaluate } from './policy-evaluate.js';
 import {
   ACTION_CHARS,
   alphabetChars,

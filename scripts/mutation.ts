@@ -109,7 +109,9 @@ function writeSummary() {
     folder.groups++;
     const file = reportFile(group.name);
     if (!existsSync(file)) {
-      rows.push(`| ${group.folder} | ${group.name} | ${group.mutate.join(', ')} | not run | | | | | |`);
+      rows.push(
+        `| ${group.folder} | ${group.name} | ${group.mutate.map(describeTarget).join('; ')} | not run | | | | | |`,
+      );
       continue;
     }
     folder.run++;
@@ -146,7 +148,7 @@ function writeSummary() {
       ? `${facts.minutes.toFixed(0)} min, ${facts.finished.slice(0, 16)}Z, FUZZ_RUNS=${facts.fuzzRuns}`
       : '';
     rows.push(
-      `| ${group.folder} | ${group.name} | ${group.mutate.join(', ')} | ${percent(detected, valid)} | ${count.Killed} | ${count.Timeout} | ${count.Survived} | ${count.NoCoverage} | ${when} |`,
+      `| ${group.folder} | ${group.name} | ${group.mutate.map(describeTarget).join('; ')} | ${percent(detected, valid)} | ${count.Killed} | ${count.Timeout} | ${count.Survived} | ${count.NoCoverage} | ${when} |`,
     );
   }
   let detected = 0;
@@ -190,6 +192,11 @@ function writeSummary() {
   if (stale.length > 0)
     console.log(`${stale.length} entries of scripts/mutation-equivalents.json no longer survive`);
   console.log(`Mutation score: ${percent(detected, valid)}`);
+}
+
+/** A whole file, or a range named by its first line (resolved by stryker.config.mjs). */
+function describeTarget(target: string | { file: string; from: string }): string {
+  return typeof target === 'string' ? target : `${target.file} \`${target.from.trim()}\``;
 }
 
 function originalText(source: string, mutant: Mutant): string {

@@ -4,12 +4,19 @@
  * step fails, a test fails, or no test ran at all (an empty run must never look green).
  *
  * Usage: npm test [-- <path filter>...]   e.g. `npm test -- test/unit` skips lint and tsc.
+ *
+ * No test may depend on another file having run first, so the file order can change:
+ *   --reverse           files in reverse order
+ *   --shuffle[=<seed>]  files in a seeded random order; the seed is printed to replay it
+ *   --each              every file alone, one runner per file (slow: a check by hand)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const filters = args.filter((arg) => !arg.startsWith('--'));
+const flag = (name: string) => args.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
 const run = (command: string, args: string[]) =>
   spawnSync(command, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 
@@ -24,6 +31,9 @@ const testFiles = readdirSync('test', { recursive: true, encoding: 'utf8' })
   .filter((file) => filters.length === 0 || filters.some((filter) => file.startsWith(filter)))
   .sort();
 if (testFiles.length === 0) fail('no test files found');
+arrange(testFiles);
+
+if (flag('each')) runEachAlone(testFiles);
 
 mkdirSync('.test-tmp', { recursive: true });
 // One file per run: concurrent runs must not read each other's summary.
@@ -48,6 +58,54 @@ const failed = count('fail') + count('cancelled');
 const skipped = count('skipped') + count('todo');
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 if (status !== 0 || failed > 0 || passed === 0) process.exit(1);
+
+/** Reorders the files in place as --reverse or --shuffle ask, and says so. */
+function arrange(files: string[]) {
+  const shuffle = flag('shuffle');
+  if (flag('reverse')) {
+    files.reverse();
+    console.log('test files in reverse order');
+  } else if (shuffle) {
+    const given = Number(shuffle.split('=')[1]);
+    const seed = Number.isInteger(given) ? given : Math.floor(Math.random() * 2 ** 31);
+    const random = mulberry32(seed);
+    for (let index = files.length - 1; index > 0; index--) {
+      const other = Math.floor(random() * (index + 1));
+      [files[index], files[other]] = [files[other] as string, files[index] as string];
+    }
+    console.log(`test files shuffled with seed ${seed} (npm test -- --shuffle=${seed} replays this order)`);
+  }
+}
+
+function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** Runs every file in a runner of its own: a file that needs another one first fails here. */
+function runEachAlone(files: string[]): never {
+  const failures: string[] = [];
+  for (const file of files) {
+    const started = Date.now();
+    const status = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', file], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: process.env,
+    }).status;
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(`${status === 0 ? 'ok    ' : 'FAILED'} ${file} (${seconds} s)`);
+    if (status !== 0) failures.push(file);
+  }
+  console.log(
+    `${files.length - failures.length} passed, ${failures.length} failed, 0 skipped (files run alone)`,
+  );
+  process.exit(failures.length === 0 ? 0 : 1);
+}
 
 function fail(reason: string): never {
   console.log(`0 passed, 1 failed, 0 skipped (${reason})`);

@@ -194,11 +194,19 @@ export function ceilingFor(
     return { statements: [...covering, deny] };
   });
   return fc.oneof(
-    fc.array(randomStatement, { minLength: 1, maxLength: 3 }).map((statements) => ({ statements })),
-    fc
-      .tuple(mutated, fc.array(randomStatement, { maxLength: 2 }))
-      .map(([covering, extra]) => ({ statements: [...covering, ...extra] })),
-    shadowed,
+    {
+      weight: 2,
+      arbitrary: fc
+        .array(randomStatement, { minLength: 1, maxLength: 3 })
+        .map((statements) => ({ statements })),
+    },
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(mutated, fc.array(randomStatement, { maxLength: 2 }))
+        .map(([covering, extra]) => ({ statements: [...covering, ...extra] })),
+    },
+    { weight: 1, arbitrary: shadowed },
   );
 }
 

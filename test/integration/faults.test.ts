@@ -17,8 +17,9 @@ const LAMBDA_TIMEOUT_MS = 10_000;
 
 let fixture: StackFixture;
 let proxy: DynamoFaultProxy;
-/** Every response body of this file, to prove no failure carried credentials. */
-const failedBodies: string[] = [];
+/** What the current test answered and minted: each test checks its own leftovers (afterEach). */
+let outcomes: Outcome[] = [];
+let secretsBefore = new Set<string>();
 
 before(async () => {
   proxy = await startDynamoFaultProxy();
@@ -38,8 +39,39 @@ after(async () => {
 beforeEach(() => {
   fixture.stack.awsSts.clearFaults();
   fixture.stack.awsSts.clearCalls();
+  outcomes = [];
+  secretsBefore = new Set(fixture.stack.awsSts.issuedSecrets());
 });
-afterEach(() => proxy.heal());
+afterEach(async () => {
+  proxy.heal();
+  await assertNothingLeaked();
+});
+
+/**
+ * After every test, whatever it injected: credentials left the broker only with a committed
+ * ISSUED record (one per 201), no failure carried them, and no secret minted during the
+ * test reached the audit table or the broker's logs.
+ */
+async function assertNothingLeaked() {
+  const { records, text } = await scanAudit(fixture.stack);
+  const issued = records.filter((r) => r.decision === 'ISSUED');
+  for (const outcome of outcomes) {
+    if (outcome.status === 201) {
+      assert.ok(
+        issued.some((r) => r.issuanceId === outcome.body.issuanceId, 'a 201 without an ISSUED record'),
+      );
+      continue;
+    }
+    assert.doesNotMatch(outcome.text, /"credentials"|secretAccessKey|sessionToken/);
+    const requestId = String(outcome.body.requestId);
+    assert.ok(!issued.some((r) => r.requestId === requestId), 'an ISSUED record for a refused request');
+  }
+  const logs = fixture.apiOutput();
+  for (const secret of fixture.stack.awsSts.issuedSecrets().filter((s) => !secretsBefore.has(s))) {
+    assert.ok(!text.includes(secret), 'a secret reached the audit table');
+    assert.ok(!logs.includes(secret), 'a secret reached the logs');
+  }
+}
 
 interface Outcome {
   status: number;
@@ -64,7 +96,7 @@ async function issue(): Promise<Outcome> {
     body: JSON.parse(text) as Outcome['body'],
     text,
   };
-  if (outcome.status !== 201) failedBodies.push(text);
+  outcomes.push(outcome);
   return outcome;
 }
 
@@ -138,6 +170,18 @@ describe('fault matrix: STS', () => {
 });
 
 describe('fault matrix: DynamoDB', () => {
+  it('answers GET /v1/health with 503 problem+json and Retry-After when DynamoDB is unreachable', async () => {
+    // Prepare
+    proxy.unplug();
+    // Act
+    const response = await fixture.call('reporting-service', 'GET', '/v1/health');
+    // Assess
+    assert.equal(response.status, 503);
+    assert.equal(response.headers.get('content-type'), 'application/problem+json');
+    assert.ok(Number(response.headers.get('retry-after')) > 0);
+    assert.equal(((await response.json()) as { code?: string }).code, 'dependency_unavailable');
+  });
+
   it('answers 503 without calling STS when DynamoDB is unreachable', async () => {
     // Prepare
     proxy.unplug();
@@ -196,25 +240,5 @@ describe('fault matrix: DynamoDB', () => {
     assert.equal(assumeRoleCalls().length, 1);
     const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
     assert.deepEqual(decisionsOf(records), ['INTENT']);
-  });
-});
-
-describe('fault matrix: what was left behind', () => {
-  it('never delivered credentials without an ISSUED record, nor logged or stored a secret', async () => {
-    // Prepare
-    const { records, text } = await scanAudit(fixture.stack);
-    const secrets = fixture.stack.awsSts.issuedSecrets();
-    // Act
-    const issued = records.filter((r) => r.decision === 'ISSUED');
-    // Assess: one ISSUED record per 201 of this file (the recovered throttle), and every
-    // session minted during a failure stays undelivered.
-    assert.equal(issued.length, 1);
-    assert.ok(secrets.length >= 6, `${secrets.length} secrets minted`);
-    for (const body of failedBodies) assert.doesNotMatch(body, /"credentials"|secretAccessKey|sessionToken/);
-    const logs = fixture.apiOutput();
-    for (const secret of secrets) {
-      assert.ok(!text.includes(secret), 'a secret reached the audit table');
-      assert.ok(!logs.includes(secret), 'a secret reached the logs');
-    }
   });
 });

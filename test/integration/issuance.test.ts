@@ -384,16 +384,4 @@ describe('GET /v1/health', () => {
       table: { name: fixture.stack.tableName, status: 'ok' },
     });
   });
-
-  it('answers 503 problem+json with Retry-After when DynamoDB is down (runs last: it stops dynalite)', async () => {
-    // Prepare
-    await fixture.stack.dynamo.stop();
-    // Act
-    const response = await fixture.call('reporting-service', 'GET', '/v1/health');
-    // Assess
-    assert.equal(response.status, 503);
-    assert.ok(response.headers.get('retry-after'));
-    const body = await problem(response);
-    assert.equal(body.code, 'dependency_unavailable');
-  });
 });

@@ -5,10 +5,13 @@
  * fake must refuse what the real store refuses, or the use-case tests prove nothing.
  */
 import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromItem, makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
 import type { AuditRecord } from '../../lib/audit/record.js';
+import { ANSWER_RESERVE_MS, RESERVE_MS } from '../../lib/budget.js';
 import { BrokerError } from '../../lib/errors.js';
 import type { AuditStore } from '../../lib/issuance/ports.js';
 import {
@@ -63,7 +66,7 @@ function appendOnlyContract(name: string, subject: () => Subject) {
       // Assess
       assert.equal(error.status, 503);
       assert.equal(error.code, 'dependency_unavailable');
-      assert.match(error.internalReason ?? '', /already exists/);
+      assert.equal(error.internalReason, 'audit: PutItem INTENT: record already exists');
       assert.equal((await read(record.issuanceId, 'INTENT'))?.durationSeconds, 900);
     });
 
@@ -104,15 +107,17 @@ function appendOnlyContract(name: string, subject: () => Subject) {
 
 let dynamo: LocalDynamo | undefined;
 let dynamoSubject: Subject | undefined;
+let client: DynamoDBClient | undefined;
 
 before(async () => {
   dynamo = await startDynalite({ port: 0 });
-  const client = localDynamoClient(dynamo.url, { accessKeyId: 'AKIATEST', secretAccessKey: 'test-secret' });
-  await ensureTable(client, auditTableInput(TABLE));
+  const local = localDynamoClient(dynamo.url, { accessKeyId: 'AKIATEST', secretAccessKey: 'test-secret' });
+  client = local;
+  await ensureTable(local, auditTableInput(TABLE));
   dynamoSubject = {
-    store: makeDynamoAuditStore({ client, tableName: TABLE, timeoutMs: 5_000 }),
+    store: makeDynamoAuditStore({ client: local, tableName: TABLE, timeoutMs: 5_000 }),
     read: async (issuanceId, decision) => {
-      const { Item } = await client.send(
+      const { Item } = await local.send(
         new GetItemCommand({
           TableName: TABLE,
           Key: { issuanceId: { S: issuanceId }, record: { S: decision } },
@@ -139,4 +144,77 @@ appendOnlyContract('FakeAuditStore', () => {
     read: async (issuanceId, decision) =>
       fake.records.find((r) => r.issuanceId === issuanceId && r.decision === decision),
   };
+});
+
+describe('DynamoDB audit store: failures and time budget', () => {
+  const dynamoClient = () => {
+    if (!client) throw new Error('dynalite did not start');
+    return client;
+  };
+
+  it('names any other failure of the write, not "already exists"', async () => {
+    // Prepare: a table that does not exist
+    const store = makeDynamoAuditStore({
+      client: dynamoClient(),
+      tableName: 'no-such-table',
+      timeoutMs: 5_000,
+    });
+    // Act
+    const error = await refusal(store.append(intent('MISSING-TABLE-0001'), ampleBudget()));
+    // Assess
+    assert.equal(error.status, 503);
+    assert.equal(error.internalReason, 'audit: PutItem INTENT: ResourceNotFoundException');
+  });
+
+  it('keeps the larger reserve for an INTENT and lets the outcome record use it', async () => {
+    // Prepare: exactly the intent's reserve is left, more than the outcome's
+    const store = makeDynamoAuditStore({ client: dynamoClient(), tableName: TABLE, timeoutMs: 5_000 });
+    const budget = ampleBudget(RESERVE_MS);
+    const id = 'RESERVE-0001';
+    // Act
+    const intentError = await refusal(store.append(intent(id), budget));
+    const outcome = await store
+      .append(intent(id, { decision: 'ISSUED', accessKeyId: 'ASIARESERVE000000001' }), budget)
+      .then(
+        () => 'committed',
+        (error: unknown) => (error instanceof BrokerError ? error.internalReason : String(error)),
+      );
+    // Assess: the intent never reached DynamoDB; the outcome was at least tried (under a heavy
+    // load its short timeout may abort it, which is not what this test is about)
+    assert.equal(intentError.internalReason, 'audit: no time left in the request budget');
+    assert.equal(await dynamoSubject?.read(id, 'INTENT'), undefined);
+    assert.ok(ANSWER_RESERVE_MS < RESERVE_MS);
+    assert.notEqual(outcome, 'audit: no time left in the request budget');
+  });
+
+  it('aborts a write that hangs once its timeout is spent', async () => {
+    // Prepare: an endpoint that accepts connections and never answers
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const hanging = localDynamoClient(`http://127.0.0.1:${port}`, {
+      accessKeyId: 'AKIATEST',
+      secretAccessKey: 'test-secret',
+    });
+    const store = makeDynamoAuditStore({ client: hanging, tableName: TABLE, timeoutMs: 300 });
+    let watchdog: NodeJS.Timeout | undefined;
+    try {
+      // Act: without the abort the write would wait for ever; the watchdog ends the test then
+      const error = await Promise.race([
+        refusal(store.append(intent('HANGING-0001'), ampleBudget())),
+        new Promise<never>((_, reject) => {
+          watchdog = setTimeout(() => reject(new Error('the write was not aborted')), 15_000);
+        }),
+      ]);
+      // Assess
+      assert.equal(error.status, 503);
+      assert.match(error.internalReason ?? '', /^audit: PutItem INTENT: (AbortError|TimeoutError)$/);
+    } finally {
+      clearTimeout(watchdog);
+      for (const socket of sockets) socket.destroy();
+      hanging.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { type CursorPosition, fingerprint, makeCursorSealer } from '../../../lib/audit/cursor.js';
 
@@ -62,11 +63,25 @@ describe('cursor sealing', () => {
     assert.throws(open, { code: 'invalid_cursor', status: 400 });
   });
 
-  it('refuses a short key and tells filters apart by fingerprint', () => {
+  it('refuses a correctly signed payload that is not JSON', () => {
+    // Prepare
+    const payload = Buffer.from('{"v":1,', 'utf8').toString('base64url');
+    const mac = createHmac('sha256', KEY).update(payload).digest('base64url');
+    // Act
+    const open = () => makeCursorSealer(KEY).open(`${payload}.${mac}`);
+    // Assess
+    assert.throws(open, { code: 'invalid_cursor', status: 400 });
+  });
+
+  it('refuses a short key, down to 31 characters, and tells filters apart by fingerprint', () => {
     // Act
     const short = () => makeCursorSealer('too-short');
+    const oneShort = () => makeCursorSealer('k'.repeat(31));
+    const enough = makeCursorSealer('k'.repeat(32));
     // Assess
     assert.throws(short, /at least 32/);
+    assert.throws(oneShort, /at least 32/);
+    assert.deepEqual(enough.open(enough.seal(position)), position);
     assert.notEqual(
       fingerprint({ grant: 'a', decision: undefined }),
       fingerprint({ grant: 'a', decision: 'ISSUED' }),

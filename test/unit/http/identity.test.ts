@@ -63,4 +63,22 @@ describe('callerFromRequestContext (invariant 1)', () => {
       });
     });
   }
+
+  it('tells the log which check refused: no authorizer identity, or a principal that is no caller', () => {
+    // Prepare
+    const reasonOf = (requestContext: Parameters<typeof callerFromRequestContext>[0]) => {
+      try {
+        callerFromRequestContext(requestContext);
+        return 'accepted';
+      } catch (error) {
+        return error instanceof BrokerError ? error.internalReason : String(error);
+      }
+    };
+    // Act
+    const missing = reasonOf(contextWith({}));
+    const root = reasonOf(contextWith({ iam: { userArn: 'arn:aws:iam::111111111111:root' } }));
+    // Assess
+    assert.equal(missing, 'no authorizer identity in requestContext');
+    assert.equal(root, 'authorizer principal is not a role, user or assumed-role ARN');
+  });
 });

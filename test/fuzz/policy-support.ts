@@ -10,24 +10,15 @@ import {
   type Statement,
   splitSegments,
 } from '../../lib/policy/index.js';
-import { WIDE_ALPHABET } from '../support/iam-oracle.js';
+import { seededRandom, WIDE_ALPHABET } from '../support/iam-oracle.js';
 
 export const SHAPES: Record<PolicyDialect, { prefix: string; count: number }> = {
   aws: { prefix: 'arn', count: 6 },
   volcengine: { prefix: 'trn', count: 5 },
 };
 
-/** Deterministic PRNG (mulberry32), so a failing case replays from its fast-check seed. */
-export function makeRandom(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % 4294967296) % below;
-  };
-}
+/** Deterministic PRNG, so a failing case replays from its fast-check seed. */
+export const makeRandom = seededRandom;
 
 const pick = <T>(random: (below: number) => number, items: readonly T[]): T =>
   items[random(items.length)] as T;

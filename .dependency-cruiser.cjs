@@ -101,6 +101,17 @@ module.exports = {
       { path: [IO_BUILTIN_PATHS, AWS_SDK], reachable: true },
     ),
     forbid(
+      'client-reaches-no-server-internals',
+      'The installable client (client/cli-entry.ts, lib/client/index.ts) ships the contracts, not the ' +
+        "broker's internals: nothing it reaches is a use case, an adapter, the HTTP chain, the " +
+        'configuration loader, the policy engine or a function.',
+      { path: '^(client/cli-entry\\.ts|lib/client/index\\.ts)$' },
+      {
+        path: '^(lib/(issuance|verification|audit|providers|ratelimit|http|config|observability|policy)|functions)/',
+        reachable: true,
+      },
+    ),
+    forbid(
       'use-cases-depend-on-ports',
       'The use cases (lib/issuance, lib/verification) never import an adapter, not even a type ' +
         'from one: they declare ports and the functions wire the adapters in.',

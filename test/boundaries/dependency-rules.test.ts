@@ -60,6 +60,7 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
       violations,
       [
         'aws-sdk-only-in-adapters: lib/issuance/use-case.ts -> @aws-sdk/client-sts',
+        'client-reaches-no-server-internals: lib/client/index.ts -> lib/issuance/use-case.ts',
         'contracts-reach-no-io: lib/contracts/reads-file.ts -> fs',
         'http-not-to-issuance: lib/http/handler.ts -> lib/issuance/use-case.ts',
         'lib-stays-inside: lib/reach-out/outside.ts -> bench/run.ts',

@@ -8,12 +8,11 @@
  */
 import type { Context } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { issueCredentialsRoute } from '../functions/issue-credentials/route.js';
+import { makeHandler } from '../functions/issue-credentials/compose.js';
 import { loadGrants } from '../lib/config/grants.js';
 import { makeAllowList } from '../lib/grants/allow-list.js';
 import { awsCaller } from '../lib/grants/caller.js';
-import { httpHandler } from '../lib/http/handler.js';
-import { makeIssueCredentials } from '../lib/issuance/issue-credentials.js';
+import { type IssueDeps, makeIssueCredentials } from '../lib/issuance/issue-credentials.js';
 import type { AuditStore, Issuer } from '../lib/issuance/ports.js';
 import { makeLogger } from '../lib/observability/logger.js';
 import { makeMetrics, metricsMiddleware } from '../lib/observability/metrics.js';
@@ -41,7 +40,7 @@ const sts: Issuer = {
 
 const logger = makeLogger();
 const metrics = makeMetrics({ stage: 'bench', logger });
-const issue = makeIssueCredentials({
+const ports: IssueDeps = {
   allowList: makeAllowList(loadGrants('local/grants.yaml')),
   audit,
   issuers: { aws: sts },
@@ -51,12 +50,14 @@ const issue = makeIssueCredentials({
   rateLimiter: { consume: async () => undefined },
   metrics: metrics.issuance,
   onAuditGap: () => undefined,
-});
-const handler = httpHandler(issueCredentialsRoute(issue), {
+};
+/** The deployed composition, and the bare use case on the same ports. */
+const handler = makeHandler(ports, {
   logger,
   maxBodyBytes: 65_536,
   middlewares: [metricsMiddleware(metrics)],
 });
+const issue = makeIssueCredentials(ports);
 
 const body = { grant: 'reports-reader', durationSeconds: 900 };
 const event = buildEvent({ body, authorizer: iamAuthorizer(CALLER_ARN) });

@@ -1,15 +1,13 @@
 // GET /v1/issuances and GET /v1/issuances/{id} (auditors only).
 import { makeCursorSealer } from '../../lib/audit/cursor.js';
 import { makeDynamoAuditReader } from '../../lib/audit/dynamodb-reader.js';
-import { makeAuditQueries } from '../../lib/audit/queries.js';
 import { requireCursorKeyParameter } from '../../lib/config/env.js';
 import { cursorKeyProblem, requiredSecret } from '../../lib/config/secrets.js';
-import { httpHandler } from '../../lib/http/handler.js';
 import { refreshSecrets } from '../../lib/http/refresh-secrets.js';
 import { dynamodbClient } from '../shared/dynamodb.js';
 import { allowList, config, httpOptions, logger } from '../shared/runtime.js';
 import { secretStore } from '../shared/secrets.js';
-import { auditQueryRoute } from './route.js';
+import { type AuditQueryPorts, makeHandler } from './compose.js';
 
 // Read at cold start: no readable, valid key (or the dev key outside `local`), no function.
 const cursorKey = await requiredSecret(
@@ -18,21 +16,19 @@ const cursorKey = await requiredSecret(
   cursorKeyProblem(config.stage),
 );
 
-export const route = auditQueryRoute({
-  queries: makeAuditQueries({
-    reader: makeDynamoAuditReader({
-      client: dynamodbClient,
-      tableName: config.auditTable,
-      timeoutMs: config.dynamodb.timeoutMs,
-    }),
-    cursors: makeCursorSealer(() => cursorKey.value),
-    clock: () => new Date(),
+export const ports: AuditQueryPorts = {
+  reader: makeDynamoAuditReader({
+    client: dynamodbClient,
+    tableName: config.auditTable,
+    timeoutMs: config.dynamodb.timeoutMs,
   }),
+  cursors: makeCursorSealer(() => cursorKey.value),
+  clock: () => new Date(),
   allowList,
   logger,
-});
+};
 
 /** The shared options plus the per-request key refresh (also used by the local-stage twin). */
-export const auditHttpOptions = { ...httpOptions, middlewares: [refreshSecrets(cursorKey)] };
+export const http = { ...httpOptions, middlewares: [refreshSecrets(cursorKey)] };
 
-export const handler = httpHandler(route, auditHttpOptions);
+export const handler = makeHandler(ports, http);

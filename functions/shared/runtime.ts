@@ -11,6 +11,7 @@ import { makeLogger } from '../../lib/observability/logger.js';
 
 export const config = loadConfig(process.env);
 export const logger = makeLogger();
-export const allowList = makeAllowList(loadGrants(config.grantsFile));
+export const grantsFile = loadGrants(config.grantsFile);
+export const allowList = makeAllowList(grantsFile);
 
 export const httpOptions = { logger, maxBodyBytes: config.maxBodyBytes };

@@ -1,5 +1,5 @@
 /**
- * Wraps a deployed route with local-stage authentication. Refuses to load outside the
+ * Local-stage authentication for the deployed compositions. Refuses to load outside the
  * local stack, so a misrouted handler path can never accept dev identities in an account.
  */
 import { type HttpHandlerOptions, httpHandler, type Route } from '../../lib/http/handler.js';
@@ -7,7 +7,8 @@ import { makeLocalAuthenticate, readLocalJwks } from '../auth/local-authenticate
 import { loadDevIdentities } from '../dev-identities.js';
 import { assertLocalStack } from './local-stack.js';
 
-export function localHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOptions, stage: string) {
+/** The deployed HTTP options with our own SigV4/JWT verification in place of the authorizer's. */
+export function withLocalAuthentication(options: HttpHandlerOptions, stage: string): HttpHandlerOptions {
   assertLocalStack(stage, process.env);
   const jwksFile = process.env.BROKER_LOCAL_JWKS_FILE;
   const port = process.env.BROKER_PORT ?? '3000';
@@ -23,5 +24,9 @@ export function localHandler<B, Q>(route: Route<B, Q>, options: HttpHandlerOptio
         }
       : undefined,
   });
-  return httpHandler(route, { ...options, authenticate });
+  return { ...options, authenticate };
 }
+
+/** A deployed route behind local authentication (for functions that export their route). */
+export const localHandler = <B, Q>(route: Route<B, Q>, options: HttpHandlerOptions, stage: string) =>
+  httpHandler(route, withLocalAuthentication(options, stage));

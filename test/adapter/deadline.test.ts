@@ -9,12 +9,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
-import { issueCredentialsRoute } from '../../functions/issue-credentials/route.js';
+import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import { makeDynamoAuditStore } from '../../lib/audit/dynamodb-store.js';
 import { loadGrants } from '../../lib/config/grants.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
 import { makeAwsIssuer } from '../../lib/providers/aws-sts.js';
 import { makeDynamoRateLimiter } from '../../lib/ratelimit/dynamodb-rate-limiter.js';
 import { type StsEmulator, startAwsStsEmulator } from '../../local/aws-sts-emulator/index.js';
@@ -96,27 +94,29 @@ function broker(dynamoUrl: string) {
     credentials: BROKER,
     maxAttempts: 3,
   });
-  const issue = makeIssueCredentials({
-    allowList: makeAllowList(GRANTS),
-    audit: makeDynamoAuditStore({ client: dynamodb, tableName: 'deadline-audit', timeoutMs: CAP_MS }),
-    issuers: { aws: makeAwsIssuer({ client: stsClient, timeoutMs: CAP_MS }) },
-    rateLimiter: makeDynamoRateLimiter({
-      client: dynamodb,
-      tableName: 'deadline-rate',
-      defaultLimitPerMinute: 1_000,
-      timeoutMs: CAP_MS,
-    }),
-    newIssuanceId: () => {
-      issuanceCount += 1;
-      lastIssuanceId = `01DEADLINE${String(issuanceCount).padStart(16, '0')}`;
-      return lastIssuanceId;
+  return makeHandler(
+    {
+      allowList: makeAllowList(GRANTS),
+      audit: makeDynamoAuditStore({ client: dynamodb, tableName: 'deadline-audit', timeoutMs: CAP_MS }),
+      issuers: { aws: makeAwsIssuer({ client: stsClient, timeoutMs: CAP_MS }) },
+      rateLimiter: makeDynamoRateLimiter({
+        client: dynamodb,
+        tableName: 'deadline-rate',
+        defaultLimitPerMinute: 1_000,
+        timeoutMs: CAP_MS,
+      }),
+      newIssuanceId: () => {
+        issuanceCount += 1;
+        lastIssuanceId = `01DEADLINE${String(issuanceCount).padStart(16, '0')}`;
+        return lastIssuanceId;
+      },
+      clock: () => new Date(),
+      roleChaining: true,
+      metrics: noMetrics,
+      onAuditGap: ignoreAuditGap,
     },
-    clock: () => new Date(),
-    roleChaining: true,
-    metrics: noMetrics,
-    onAuditGap: ignoreAuditGap,
-  });
-  return httpHandler(issueCredentialsRoute(issue), { logger: silentLogger(), maxBodyBytes: 65_536 });
+    { logger: silentLogger(), maxBodyBytes: 65_536 },
+  );
 }
 
 async function timedIssue(dynamoUrl: string, remainingMs: number) {

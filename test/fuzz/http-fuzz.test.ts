@@ -16,12 +16,10 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { issueCredentialsRoute } from '../../functions/issue-credentials/route.js';
+import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import type { Budget } from '../../lib/budget.js';
 import { rateLimited } from '../../lib/errors.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
 import type { AssumeRoleInput, IssuedSession, Issuer } from '../../lib/issuance/ports.js';
 import { mapStsError } from '../../lib/providers/aws-sts.js';
 import type { ProviderName } from '../../lib/providers/issuer.js';
@@ -136,23 +134,25 @@ function brokerWith(injected: Faults) {
   const volcengine = new MintingIssuer('volcengine');
   aws.failure = injected.stsFails;
   volcengine.failure = injected.stsFails;
-  const issue = makeIssueCredentials({
-    allowList,
-    audit,
-    issuers: { aws, volcengine },
-    newIssuanceId: () => `01FUZZ${randomBytes(10).toString('hex').toUpperCase()}`,
-    clock: () => new Date(),
-    roleChaining: true,
-    rateLimiter: {
-      consume: async () => {
-        if (injected.overRate) throw rateLimited(17);
+  const handler = makeHandler(
+    {
+      allowList,
+      audit,
+      issuers: { aws, volcengine },
+      newIssuanceId: () => `01FUZZ${randomBytes(10).toString('hex').toUpperCase()}`,
+      clock: () => new Date(),
+      roleChaining: true,
+      rateLimiter: {
+        consume: async () => {
+          if (injected.overRate) throw rateLimited(17);
+        },
       },
+      onAuditGap: (issuanceId, error) =>
+        logs.logger.error('FAILED record not written', { issuanceId, error: String(error) }),
+      metrics: noMetrics,
     },
-    onAuditGap: (issuanceId, error) =>
-      logs.logger.error('FAILED record not written', { issuanceId, error: String(error) }),
-    metrics: noMetrics,
-  });
-  const handler = httpHandler(issueCredentialsRoute(issue), { logger: logs.logger, maxBodyBytes: 65_536 });
+    { logger: logs.logger, maxBodyBytes: 65_536 },
+  );
   return {
     handler,
     audit,

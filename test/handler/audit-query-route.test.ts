@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { auditQueryRoute } from '../../functions/audit-query/route.js';
 import type { AuditQueries } from '../../lib/audit/queries.js';
+import { auditQueryRoute } from '../../lib/audit/query-route.js';
 import { type Caller, callerRefKey } from '../../lib/grants/caller.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';

@@ -7,10 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { issueCredentialsRoute } from '../../functions/issue-credentials/route.js';
+import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
 import { FakeAuditStore, FakeIssuer, ignoreAuditGap, noMetrics, noRateLimit } from '../support/fakes.js';
 import { REPORTS_ROLE, ROTATION_JOB, sampleGrantsFile } from '../support/grants.js';
 import { buildContext, buildEvent, type EventOptions } from '../support/lambda.js';
@@ -21,18 +19,20 @@ const LIMIT = 65_536;
 function setup() {
   const audit = new FakeAuditStore();
   const aws = new FakeIssuer('aws');
-  const issue = makeIssueCredentials({
-    allowList: makeAllowList(sampleGrantsFile()),
-    audit,
-    issuers: { aws, volcengine: new FakeIssuer('volcengine') },
-    newIssuanceId: () => '01JGZ8Q6Y3K4M5N6P7Q8R9S0TV',
-    clock: () => new Date('2025-01-01T00:00:00.000Z'),
-    roleChaining: true,
-    rateLimiter: noRateLimit,
-    metrics: noMetrics,
-    onAuditGap: ignoreAuditGap,
-  });
-  const handler = httpHandler(issueCredentialsRoute(issue), { logger: silentLogger(), maxBodyBytes: LIMIT });
+  const handler = makeHandler(
+    {
+      allowList: makeAllowList(sampleGrantsFile()),
+      audit,
+      issuers: { aws, volcengine: new FakeIssuer('volcengine') },
+      newIssuanceId: () => '01JGZ8Q6Y3K4M5N6P7Q8R9S0TV',
+      clock: () => new Date('2025-01-01T00:00:00.000Z'),
+      roleChaining: true,
+      rateLimiter: noRateLimit,
+      metrics: noMetrics,
+      onAuditGap: ignoreAuditGap,
+    },
+    { logger: silentLogger(), maxBodyBytes: LIMIT },
+  );
   const send = (options: EventOptions) => handler(buildEvent(options), buildContext());
   return { send, audit, aws };
 }

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { issueCredentialsRoute } from '../../functions/issue-credentials/route.js';
+import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
-import { httpHandler } from '../../lib/http/handler.js';
-import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
 import type { BrokerLogger } from '../../lib/observability/logger.js';
 import {
   ACCESS_KEY_ID,
@@ -27,22 +25,24 @@ function setup(logger: BrokerLogger = silentLogger()) {
   const audit = new FakeAuditStore(timeline);
   const aws = new FakeIssuer('aws', timeline);
   const volcengine = new FakeIssuer('volcengine', timeline);
-  const issue = makeIssueCredentials({
-    allowList: makeAllowList(sampleGrantsFile()),
-    audit,
-    issuers: { aws, volcengine },
-    newIssuanceId: () => ISSUANCE_ID,
-    clock: () => new Date('2025-01-01T00:00:00.000Z'),
-    roleChaining: true,
-    rateLimiter: noRateLimit,
-    metrics: noMetrics,
-    onAuditGap: (issuanceId, error) =>
-      logger.error('FAILED record not written', {
-        issuanceId,
-        error: error instanceof Error ? error.name : 'unknown',
-      }),
-  });
-  const handler = httpHandler(issueCredentialsRoute(issue), { logger, maxBodyBytes: 65_536 });
+  const handler = makeHandler(
+    {
+      allowList: makeAllowList(sampleGrantsFile()),
+      audit,
+      issuers: { aws, volcengine },
+      newIssuanceId: () => ISSUANCE_ID,
+      clock: () => new Date('2025-01-01T00:00:00.000Z'),
+      roleChaining: true,
+      rateLimiter: noRateLimit,
+      metrics: noMetrics,
+      onAuditGap: (issuanceId, error) =>
+        logger.error('FAILED record not written', {
+          issuanceId,
+          error: error instanceof Error ? error.name : 'unknown',
+        }),
+    },
+    { logger, maxBodyBytes: 65_536 },
+  );
   const post = (body: unknown, options: Parameters<typeof buildEvent>[0] = {}) =>
     handler(buildEvent({ body, ...options }), buildContext());
   const postRaw = (rawBody: string) => handler(buildEvent({ rawBody }), buildContext());

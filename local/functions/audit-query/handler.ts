@@ -1,7 +1,8 @@
-// Local stage only: the deployed route behind local SigV4/JWT verification.
+// Local stage only: the deployed composition behind local SigV4/JWT verification.
 import '../refuse-outside-local-stack.js';
-import { auditHttpOptions, route } from '../../../functions/audit-query/handler.js';
+import { makeHandler } from '../../../functions/audit-query/compose.js';
+import { http, ports } from '../../../functions/audit-query/handler.js';
 import { config } from '../../../functions/shared/runtime.js';
-import { localHandler } from '../local-handler.js';
+import { withLocalAuthentication } from '../local-handler.js';
 
-export const handler = localHandler(route, auditHttpOptions, config.stage);
+export const handler = makeHandler(ports, withLocalAuthentication(http, config.stage));

@@ -1,7 +1,8 @@
-// Local stage only: the deployed route behind local SigV4/JWT verification.
+// Local stage only: the deployed composition behind local SigV4/JWT verification.
 import '../refuse-outside-local-stack.js';
-import { issueHttpOptions, route } from '../../../functions/issue-credentials/handler.js';
+import { makeHandler } from '../../../functions/issue-credentials/compose.js';
+import { http, ports } from '../../../functions/issue-credentials/handler.js';
 import { config } from '../../../functions/shared/runtime.js';
-import { localHandler } from '../local-handler.js';
+import { withLocalAuthentication } from '../local-handler.js';
 
-export const handler = localHandler(route, issueHttpOptions, config.stage);
+export const handler = makeHandler(ports, withLocalAuthentication(http, config.stage));

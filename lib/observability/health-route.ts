@@ -4,16 +4,18 @@
  * "can issue", not merely "the Lambda started".
  */
 
-import type { Route } from '../../lib/http/handler.js';
-import type { AuditStore } from '../../lib/issuance/ports.js';
-import type { IdentityProbe } from '../../lib/providers/aws-sts.js';
+import type { Route } from '../http/handler.js';
+import type { AuditStore } from '../issuance/ports.js';
+import type { IdentityProbe } from '../providers/aws-sts.js';
 
-export function healthRoute(deps: {
+export interface HealthDeps {
   identity: IdentityProbe;
-  audit: AuditStore;
+  audit: Pick<AuditStore, 'probe'>;
   version: string;
   table: string;
-}): Route {
+}
+
+export function healthRoute(deps: HealthDeps): Route {
   return {
     name: 'health',
     async handle({ facts }) {

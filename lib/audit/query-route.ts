@@ -4,14 +4,14 @@
  * (not even which filters exist) and gets the same 403 for any request.
  */
 import * as z from 'zod';
-import type { AuditQueries } from '../../lib/audit/queries.js';
-import { getIssuanceContract } from '../../lib/contracts/get-issuance.js';
-import { listIssuancesContract } from '../../lib/contracts/list-issuances.js';
-import { forbidden, notFound } from '../../lib/errors.js';
-import type { AllowList } from '../../lib/grants/allow-list.js';
-import { validate } from '../../lib/http/body.js';
-import type { Route } from '../../lib/http/handler.js';
-import type { BrokerLogger } from '../../lib/observability/logger.js';
+import { getIssuanceContract } from '../contracts/get-issuance.js';
+import { listIssuancesContract } from '../contracts/list-issuances.js';
+import { forbidden, notFound } from '../errors.js';
+import type { AllowList } from '../grants/allow-list.js';
+import { validate } from '../http/body.js';
+import type { Route } from '../http/handler.js';
+import type { BrokerLogger } from '../observability/logger.js';
+import type { AuditQueries } from './queries.js';
 
 /** Accepts any query string; the real schema is applied after authorization. */
 const rawQuery = z.record(z.string(), z.string());

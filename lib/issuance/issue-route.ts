@@ -1,6 +1,6 @@
-import { type IssueRequestBody, issueCredentialsContract } from '../../lib/contracts/issue-credentials.js';
-import type { Route } from '../../lib/http/handler.js';
-import type { IssueRequest, makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
+import { type IssueRequestBody, issueCredentialsContract } from '../contracts/issue-credentials.js';
+import type { Route } from '../http/handler.js';
+import type { IssueRequest, makeIssueCredentials } from './issue-credentials.js';
 
 const toIssueRequest = ({ grant, roleArn, ...rest }: IssueRequestBody): IssueRequest =>
   grant !== undefined ? { grant, ...rest } : { roleArn: roleArn ?? '', ...rest };

@@ -1,0 +1,56 @@
+/**
+ * GET /v1/grants (auditors only): every grant of the running configuration with the
+ * result of its last scheduled check (lib/audit/latest-checks.ts).
+ */
+import type { LatestChecks } from '../audit/latest-checks.js';
+import { type Grant, grantRole } from '../config/grants-schema.js';
+import { forbidden } from '../errors.js';
+import type { Route } from '../http/handler.js';
+import type { AllowList } from './allow-list.js';
+
+export interface ListGrantsDeps {
+  allowList: Pick<AllowList, 'isAuditor' | 'grants'>;
+  latestChecks: LatestChecks;
+  deniedCallers: readonly unknown[];
+}
+
+export function listGrantsRoute(deps: ListGrantsDeps): Route {
+  return {
+    name: 'list-grants',
+    async handle({ caller, facts }) {
+      if (!deps.allowList.isAuditor(caller)) throw forbidden('caller is not an auditor');
+      const grants = deps.allowList.grants();
+      const checks = await deps.latestChecks(
+        grants.filter((g) => !g.disabled).map((g) => g.id),
+        facts.budget,
+      );
+      return {
+        status: 200,
+        body: {
+          grants: grants.map((grant) => ({
+            ...describeGrant(grant),
+            lastCheck: checks.get(grant.id) ?? null,
+          })),
+          deniedCallers: deps.deniedCallers,
+        },
+      };
+    },
+  };
+}
+
+/** What an auditor needs to review a grant; the external id itself stays in the config. */
+function describeGrant(grant: Grant) {
+  return {
+    id: grant.id,
+    ...(grant.description ? { description: grant.description } : {}),
+    provider: grant.provider,
+    role: grantRole(grant),
+    disabled: grant.disabled,
+    callers: grant.callers,
+    defaultDurationSeconds: grant.defaultDurationSeconds ?? 900,
+    maxDurationSeconds: grant.maxDurationSeconds ?? null,
+    ceilingPolicy: grant.policy !== undefined,
+    externalId: grant.provider === 'aws' && grant.externalId !== undefined,
+    sessionTags: grant.provider === 'aws' ? Object.keys(grant.sessionTags ?? {}) : [],
+  };
+}

@@ -1,6 +1,6 @@
 // Scheduled (EventBridge, rate from the `verifyGrantsRate` param): checks every enabled grant.
 import { ulid } from 'ulid';
-import { makeGrantCheckMetrics } from '../../lib/observability/grant-check-report.js';
+import { makeGrantCheckMetric } from '../../lib/observability/grant-check-report.js';
 import { auditStore } from '../shared/dynamodb.js';
 import { allowList, config, logger } from '../shared/runtime.js';
 import { issuers } from '../shared/sts.js';
@@ -13,7 +13,7 @@ export const ports: VerifyGrantsPorts = {
   newId: ulid,
   clock: () => new Date(),
   logger,
-  metrics: makeGrantCheckMetrics(config.stage),
+  metric: makeGrantCheckMetric(config.stage),
 };
 
 export const handler = makeHandler(ports);

@@ -9,17 +9,33 @@ import { METRICS_NAMESPACE, METRICS_SERVICE } from './metrics.js';
 
 export const GRANT_CHECK_METRIC = 'GrantCheckFailed';
 
-export const makeGrantCheckMetrics = (stage: string) =>
-  new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE, defaultDimensions: { stage } });
+/** The port the check's metric goes through. */
+export interface GrantCheckMetric {
+  record(check: Pick<GrantCheck, 'grantId' | 'reason' | 'status'>): void;
+}
 
-export function reportGrantCheck(logger: Pick<BrokerLogger, 'info' | 'warn'>, metrics: Metrics) {
+/** One EMF line per grant: a single metric, since each grant is its own dimension value. */
+export function makeGrantCheckMetric(stage: string): GrantCheckMetric {
+  const metrics = new Metrics({
+    namespace: METRICS_NAMESPACE,
+    serviceName: METRICS_SERVICE,
+    defaultDimensions: { stage },
+  });
+  return {
+    record(check) {
+      const metric = metrics.singleMetric();
+      metric.addDimension('grant', check.grantId);
+      metric.addMetadata('reason', check.reason);
+      metric.addMetric(GRANT_CHECK_METRIC, MetricUnit.Count, check.status === 'ok' ? 0 : 1);
+    },
+  };
+}
+
+export function reportGrantCheck(logger: Pick<BrokerLogger, 'info' | 'warn'>, metric: GrantCheckMetric) {
   return (check: GrantCheck): void => {
     const fields = { grant: check.grantId, status: check.status, reason: check.reason, detail: check.detail };
     if (check.status === 'ok') logger.info('grant check', fields);
     else logger.warn('grant check failed', fields);
-    const metric = metrics.singleMetric();
-    metric.addDimension('grant', check.grantId);
-    metric.addMetadata('reason', check.reason);
-    metric.addMetric(GRANT_CHECK_METRIC, MetricUnit.Count, check.status === 'ok' ? 0 : 1);
+    metric.record(check);
   };
 }

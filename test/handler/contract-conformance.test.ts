@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
-import { issueCredentialsRoute } from '../../functions/issue-credentials/route.js';
+import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import { ROUTE_CONTRACTS } from '../../lib/contracts/index.js';
 import { issueCredentialsContract } from '../../lib/contracts/issue-credentials.js';
 import { openApiContract } from '../../lib/contracts/openapi.js';
@@ -17,7 +17,6 @@ import type { RouteContract } from '../../lib/contracts/route.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { openApiRoute } from '../../lib/http/openapi.js';
-import { makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
 import { FakeAuditStore, FakeIssuer, noMetrics, noRateLimit, type Timeline } from '../support/fakes.js';
 import { REPORTS_ROLE, STRANGER, sampleGrantsFile } from '../support/grants.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
@@ -26,21 +25,23 @@ import { silentLogger } from '../support/logs.js';
 function issueHandler() {
   const timeline: Timeline = [];
   let issuances = 0;
-  const issue = makeIssueCredentials({
-    allowList: makeAllowList(sampleGrantsFile()),
-    audit: new FakeAuditStore(timeline),
-    issuers: { aws: new FakeIssuer('aws', timeline), volcengine: new FakeIssuer('volcengine', timeline) },
-    newIssuanceId: () => {
-      issuances += 1;
-      return `01JGZ8Q6Y3K4M5N6P7Q8R9S0${String(issuances).padStart(2, '0')}`;
+  const handler = makeHandler(
+    {
+      allowList: makeAllowList(sampleGrantsFile()),
+      audit: new FakeAuditStore(timeline),
+      issuers: { aws: new FakeIssuer('aws', timeline), volcengine: new FakeIssuer('volcengine', timeline) },
+      newIssuanceId: () => {
+        issuances += 1;
+        return `01JGZ8Q6Y3K4M5N6P7Q8R9S0${String(issuances).padStart(2, '0')}`;
+      },
+      clock: () => new Date('2025-01-01T00:00:00.000Z'),
+      roleChaining: true,
+      rateLimiter: noRateLimit,
+      metrics: noMetrics,
+      onAuditGap: () => {},
     },
-    clock: () => new Date('2025-01-01T00:00:00.000Z'),
-    roleChaining: true,
-    rateLimiter: noRateLimit,
-    metrics: noMetrics,
-    onAuditGap: () => {},
-  });
-  const handler = httpHandler(issueCredentialsRoute(issue), { logger: silentLogger(), maxBodyBytes: 65_536 });
+    { logger: silentLogger(), maxBodyBytes: 65_536 },
+  );
   return (body: unknown, options: Parameters<typeof buildEvent>[0] = {}) =>
     handler(buildEvent({ body, ...options }), buildContext());
 }

@@ -33,6 +33,8 @@ interface Equivalent {
   mutator: string;
   original: string;
   replacement: string;
+  /** Text of the mutated line, when `original` alone is not specific enough. */
+  context?: string;
   reason: string;
 }
 
@@ -132,7 +134,9 @@ function writeSummary() {
             e.file === path &&
             e.mutator === mutant.mutatorName &&
             e.original === original &&
-            e.replacement === (mutant.replacement ?? ''),
+            e.replacement === (mutant.replacement ?? '') &&
+            (e.context === undefined ||
+              (source.split('\n')[mutant.location.start.line - 1] ?? '').includes(e.context)),
         );
         if (known) used.add(known);
         survivors.push(

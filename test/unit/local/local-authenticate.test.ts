@@ -170,6 +170,26 @@ describe('local JWT verification', () => {
     const event = bearer(token);
     event.headers.host = 'broker.other.example.com';
     // Act / Assess
-    await assert.rejects(authenticate()(event), refused);
+    await assert.rejects(authenticate()(event), (error: unknown) => {
+      assert.ok(refused(error));
+      assert.equal((error as BrokerError).internalReason, 'request addressed to another host');
+      return true;
+    });
+  });
+
+  it('refuses a bearer token when no local issuer is configured', async () => {
+    // Prepare
+    const token = await signLocalToken(privateKeyFile, { subject: 'rotation-job' });
+    const withoutIssuer = makeLocalAuthenticate({
+      identities: [],
+      allowedHosts: ['127.0.0.1:3000'],
+      region: 'us-east-1',
+    });
+    // Act / Assess
+    await assert.rejects(withoutIssuer(bearer(token)), (error: unknown) => {
+      assert.ok(refused(error));
+      assert.equal((error as BrokerError).internalReason, 'jwt: no local issuer configured');
+      return true;
+    });
   });
 });

@@ -15,8 +15,11 @@ export interface Command {
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
-/** Exit codes shared by every subcommand (scripts branch on them). */
-export const EXIT = { ok: 0, usage: 1, auth: 2, server: 3 } as const;
+/**
+ * Exit codes shared by every subcommand (scripts branch on them). `evidence`: `broker audit
+ * verify` found sealed evidence that does not hold.
+ */
+export const EXIT = { ok: 0, usage: 1, auth: 2, server: 3, evidence: 4 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** A mistake in the command line: printed with a hint, exit code 1. */

@@ -68,7 +68,7 @@ export function resolveEndpoint(values: ConnectionValues, env: CliIo['env']): st
   }
 }
 
-function makeSigner(
+export function makeSigner(
   values: ConnectionValues,
   endpoint: string,
   env: CliIo['env'],

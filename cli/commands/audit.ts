@@ -5,12 +5,14 @@
  * never gives. Errors come in the one error format of every command.
  */
 import type { AuditListQuery } from '../../lib/client/broker-api.js';
-import { type CliIo, CONNECTION_OPTIONS, EXIT, type ExitCode, UsageError } from '../command.js';
+import { type CliIo, CONNECTION_OPTIONS, type Command, EXIT, type ExitCode, UsageError } from '../command.js';
 import { connect } from '../connection.js';
 import { defineCommand, type Values } from '../define-command.js';
 import { FORMATS, type FormatName, makeFormatter } from '../output.js';
 
 const HELP = `Usage: broker audit [filters] [options]
+       broker audit verify [--from T] [--to T] [options]
+       broker audit report --from T --to T --html FILE [options]
 
 Lists audit records, newest first. Auditors only.
 
@@ -68,13 +70,25 @@ const FILTERS = [
   ['to', 'to'],
 ] as const;
 
-export const auditCommand = defineCommand({
+const listCommand = defineCommand({
   name: 'audit',
   summary: 'Query the audit trail (auditors only)',
   help: HELP,
   options: OPTIONS,
   run: runAudit,
 });
+
+/** `broker audit [filters]`, or `broker audit verify|report` (loaded only when used). */
+export const auditCommand: Command = {
+  summary: listCommand.summary,
+  async run(argv, io) {
+    const [subcommand, ...rest] = argv;
+    if (subcommand === 'verify' || subcommand === 'report') {
+      return (await import('./audit-evidence.js')).auditEvidenceCommand(subcommand).run(rest, io);
+    }
+    return listCommand.run(argv, io);
+  },
+};
 
 async function runAudit(values: Values<typeof OPTIONS>, io: CliIo): Promise<ExitCode> {
   const format = checkFormat(values.format ?? 'table');

@@ -1,31 +1,14 @@
 /**
- * Loads and validates the grants file. Errors name the YAML line and the path of the
- * offending field, so an operator fixes a broken deploy from one message.
+ * Loads and validates the grants file (YAML). Errors name the YAML line and the path of the
+ * offending field, so an operator fixes a broken deploy from one message. The functions
+ * read its compiled JSON form instead (./grants-file.ts).
  */
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument } from 'yaml';
-import type * as z from 'zod';
-import { checkCeilingPolicies } from './grants-policies.js';
-import { type GrantsFile, grantsFile } from './grants-schema.js';
+import { GrantsFileError, validateGrants } from './grants-file.js';
+import type { GrantsFile } from './grants-schema.js';
 
-export interface GrantsFileIssue {
-  path: string;
-  line?: number;
-  message: string;
-}
-
-export class GrantsFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly issues: GrantsFileIssue[],
-  ) {
-    super(`${file}: invalid grants file\n${issues.map((i) => `  ${formatIssue(file, i)}`).join('\n')}`);
-    this.name = 'GrantsFileError';
-  }
-}
-
-const formatIssue = (file: string, issue: GrantsFileIssue) =>
-  `${file}${issue.line === undefined ? '' : `:${issue.line}`} ${issue.path}: ${issue.message}`;
+export { GrantsFileError, type GrantsFileIssue } from './grants-file.js';
 
 export function parseGrants(text: string, file = 'grants.yaml'): GrantsFile {
   const lineCounter = new LineCounter();
@@ -44,36 +27,19 @@ export function parseGrants(text: string, file = 'grants.yaml'): GrantsFile {
     }
     return undefined;
   };
-  const parsed = grantsFile.safeParse(doc.toJS());
-  if (!parsed.success) throw new GrantsFileError(file, toIssues(parsed.error, lineOf));
-  const policyIssues = checkCeilingPolicies(parsed.data);
-  if (policyIssues.length > 0) {
-    throw new GrantsFileError(
-      file,
-      policyIssues.map((issue) => ({
-        ...issue,
-        path: toPath(issue.pathSegments),
-        line: lineOf(issue.pathSegments),
-      })),
-    );
-  }
-  return parsed.data;
+  return validateGrants(doc.toJS(), file, lineOf);
 }
 
 export function loadGrants(file: string): GrantsFile {
   return parseGrants(readFileSync(file, 'utf8'), file);
 }
 
-function toIssues(error: z.ZodError, lineOf: (path: readonly PropertyKey[]) => number | undefined) {
-  return error.issues.map((issue) => ({
-    path: toPath(issue.path),
-    line: lineOf(issue.path),
-    message: issue.message,
-  }));
+/**
+ * The compiled form of a grants file, as the functions read it (./grants-file.ts): the
+ * document as written, as JSON, once it has passed the same validation.
+ */
+export function compileGrants(file: string): string {
+  const text = readFileSync(file, 'utf8');
+  parseGrants(text, file);
+  return `${JSON.stringify(parseDocument(text, { uniqueKeys: true }).toJS())}\n`;
 }
-
-const toPath = (segments: readonly PropertyKey[]) =>
-  segments.reduce<string>(
-    (path, s) => (typeof s === 'number' ? `${path}[${s}]` : `${path}.${String(s)}`),
-    '$',
-  );

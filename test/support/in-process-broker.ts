@@ -4,8 +4,12 @@
  * emulator. No serverless-offline, no HTTP in front: what Lambda would run, minus API Gateway.
  * The handler reads process.env once at import, so this works once per process.
  */
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { loadGrants } from '../../lib/config/grants.js';
+import { compileGrants, loadGrants } from '../../lib/config/grants.js';
 import { type StsEmulator, startAwsStsEmulator } from '../../local/aws-sts-emulator/index.js';
 import { type DevIdentity, loadDevIdentities } from '../../local/dev-identities.js';
 import {
@@ -54,9 +58,13 @@ export async function startInProcessBroker(
     roles: emulatedAwsRoles(loadGrants(grantsFile)),
   });
 
+  // The functions read the compiled grants file, as packaging writes it.
+  const compiledGrants = join(mkdtempSync(join(tmpdir(), 'broker-grants-')), 'grants.json');
+  writeFileSync(compiledGrants, compileGrants(grantsFile));
+
   Object.assign(process.env, {
     BROKER_STAGE: 'inproc',
-    BROKER_GRANTS_FILE: grantsFile,
+    BROKER_GRANTS_FILE: compiledGrants,
     BROKER_AUDIT_TABLE: IN_PROCESS_AUDIT_TABLE,
     BROKER_RATE_TABLE: IN_PROCESS_RATE_TABLE,
     AWS_ENDPOINT_URL_STS: sts.url,

@@ -5,8 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { compileGrants } from '../../lib/config/grants.js';
 import { LOCAL_CURSOR_KEY } from '../../lib/config/secrets.js';
 import { type SsmEmulator, startSsmEmulator } from '../../local/ssm-emulator/index.js';
 import { brokerEnv } from '../support/broker-env.js';
@@ -17,8 +21,11 @@ const KEY_NAMES = {
   missing: '/credential-broker/prod/no-such-key',
 };
 let ssm: SsmEmulator;
+// The functions read the grants file compiled to JSON, as packaging writes it.
+const compiledGrants = join(mkdtempSync(join(tmpdir(), 'cold-start-grants-')), 'grants.json');
 
 before(async () => {
+  writeFileSync(compiledGrants, compileGrants('config/grants.example.yaml'));
   ssm = await startSsmEmulator({
     port: 0,
     parameters: { [KEY_NAMES.good]: 'c'.repeat(48), [KEY_NAMES.dev]: LOCAL_CURSOR_KEY },
@@ -36,7 +43,11 @@ async function coldStart(cursorKeyParameter: string): Promise<string> {
     {
       env: {
         PATH: process.env.PATH,
-        ...brokerEnv({ BROKER_CURSOR_KEY_PARAMETER: cursorKeyParameter, BROKER_SSM_MAX_ATTEMPTS: '1' }),
+        ...brokerEnv({
+          BROKER_GRANTS_FILE: compiledGrants,
+          BROKER_CURSOR_KEY_PARAMETER: cursorKeyParameter,
+          BROKER_SSM_MAX_ATTEMPTS: '1',
+        }),
         AWS_REGION: 'us-east-1',
         AWS_ENDPOINT_URL_SSM: ssm.url,
         AWS_ACCESS_KEY_ID: 'AKIACOLDSTARTTEST000',

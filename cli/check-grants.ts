@@ -17,7 +17,7 @@ const { values, positionals } = parseArgs({
 const files = positionals.length > 0 ? positionals : ['local/grants.yaml'];
 
 if ((values.json || values.compile !== undefined) && files.length !== 1) {
-  console.error('--json and --compile take exactly one grants file');
+  console.error(`--${values.json ? 'json' : 'compile'} takes exactly one grants file`);
   process.exit(1);
 }
 

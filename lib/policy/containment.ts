@@ -41,7 +41,12 @@ import type {
   UncoveredPair,
 } from './types.js';
 
-const MAX_EXPLANATION_LINES = 20;
+/**
+ * Uncovered pairs collected before the check stops: past this, a refused request is known to
+ * be refused, and finding more would only cost work (a request of 100 × 100 pairs outside the
+ * ceiling would otherwise build a reason for each of them).
+ */
+const MAX_UNCOVERED_PAIRS = 20;
 
 export interface ContainmentOptions {
   /**
@@ -50,6 +55,11 @@ export interface ContainmentOptions {
    * overlap rejects the pair.
    */
   ceilingDenies: 'sent' | 'withheld';
+  /**
+   * Instrumentation for tests and benchmarks: called once per requested (action, resource)
+   * pair examined, so work can be counted rather than timed.
+   */
+  onPairExamined?: (outcome: 'covered' | 'uncovered') => void;
 }
 
 interface IndexedStatement {
@@ -67,17 +77,34 @@ export function checkContainment(
   const allows = indexed.filter(({ statement }) => statement.effect === 'Allow');
   const denies = indexed.filter(({ statement }) => statement.effect === 'Deny');
   const sent = new Set<number>();
-  const statements = request.statements.map((statement, index) =>
-    checkStatement(statement, index, { allows, denies, dialect, options, sent }),
-  );
-  const uncovered = statements.flatMap((verdict) => verdict.uncovered);
-  const explanation = uncovered.slice(0, MAX_EXPLANATION_LINES).map((pair) => describe(pair, request));
-  if (uncovered.length > MAX_EXPLANATION_LINES) {
-    explanation.push(`…and ${uncovered.length - MAX_EXPLANATION_LINES} more pairs outside the ceiling.`);
+  const budget: PairBudget = { left: MAX_UNCOVERED_PAIRS, exhausted: false };
+  const statements: StatementVerdict[] = [];
+  // Statements after the one where the budget ran out are not examined, so not listed: the
+  // verdict is a refusal already.
+  for (const [index, statement] of request.statements.entries()) {
+    if (budget.left === 0) {
+      budget.exhausted = true;
+      break;
+    }
+    statements.push(checkStatement(statement, index, { allows, denies, dialect, options, sent, budget }));
   }
+  const uncovered = statements.flatMap((verdict) => verdict.uncovered);
+  const explanation = uncovered.map((pair) => describe(pair, request));
+  if (budget.exhausted) {
+    explanation.push(
+      `…and possibly more pairs outside the ceiling: the check stops after the first ${MAX_UNCOVERED_PAIRS}.`,
+    );
+  }
+  // Sound although pairs may go unexamined: the budget runs out only once pairs are uncovered.
   const verdict: ContainmentVerdict = { contained: uncovered.length === 0, statements, explanation };
   if (verdict.contained && sent.size > 0) verdict.ceilingDenies = [...sent].sort((x, y) => x - y);
   return verdict;
+}
+
+/** Uncovered pairs the check may still collect; `exhausted` once a pair was left unexamined. */
+interface PairBudget {
+  left: number;
+  exhausted: boolean;
 }
 
 interface CheckContext {
@@ -87,12 +114,13 @@ interface CheckContext {
   options: ContainmentOptions;
   /** Ceiling Deny statements that must travel with the request (filled in `sent` mode). */
   sent: Set<number>;
+  budget: PairBudget;
 }
 
 function checkStatement(
   statement: Statement,
   statementIndex: number,
-  { allows, denies, dialect, options, sent }: CheckContext,
+  { allows, denies, dialect, options, sent, budget }: CheckContext,
 ): StatementVerdict {
   const verdict: StatementVerdict = { statementIndex, contained: true, uncovered: [] };
   if (statement.sid !== undefined) verdict.sid = statement.sid;
@@ -130,8 +158,13 @@ function checkStatement(
       : [];
 
   const coveredBy = new Set<number>();
-  statement.actions.forEach((action, a) => {
-    statement.resources.forEach((resource, r) => {
+  pairs: for (const [a, action] of statement.actions.entries()) {
+    for (const [r, resource] of statement.resources.entries()) {
+      if (budget.left === 0) {
+        // Only `sent` Denies of contained requests are used, and this one is refused already.
+        budget.exhausted = true;
+        break pairs;
+      }
       const overlapping = overlaps.filter(
         (deny) => deny.actions[a] !== undefined && deny.resources[r] !== undefined,
       );
@@ -155,10 +188,13 @@ function checkStatement(
           );
         }
       }
-      if (reasons.length > 0)
+      options.onPairExamined?.(reasons.length > 0 ? 'uncovered' : 'covered');
+      if (reasons.length > 0) {
         verdict.uncovered.push({ statementIndex, action, resource, reason: reasons.join('; ') });
-    });
-  });
+        budget.left -= 1;
+      }
+    }
+  }
   verdict.contained = verdict.uncovered.length === 0;
   if (coveredBy.size > 0) verdict.coveredBy = [...coveredBy].sort((x, y) => x - y);
   return verdict;

@@ -49,7 +49,7 @@ export interface StatementVerdict {
 export interface ContainmentVerdict {
   contained: boolean;
   statements: StatementVerdict[];
-  /** Human sentences, one per rejected pair (capped, with a final count of the rest). */
+  /** Human sentences, one per rejected pair (at most 20, then a line saying there may be more). */
   explanation: string[];
   /**
    * Ceiling Deny statements (indexes) that must be sent with the request: present only when

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { containmentVerdict } from '../../../lib/contracts/issue-credentials.js';
 import {
   type ConditionBlock,
+  type ContainmentOptions,
   checkContainment,
+  POLICY_LIMITS,
   type Policy,
   type PolicyDialect,
+  parsePolicyDocument,
   type Statement,
 } from '../../../lib/policy/index.js';
 
@@ -333,15 +337,19 @@ describe('checkContainment: statements and conditions', () => {
     assert.equal(verdict.statements[0]?.sid, 'Writes');
   });
 
-  it('caps the explanation and counts the rest', () => {
+  it('caps the explanation at 20 pairs and says there may be more', () => {
     // Prepare
     const actions = Array.from({ length: 30 }, (_, index) => `s3:Action${index}`);
     // Act
     const verdict = verdictOf([allow(actions, [bucket])], [allow(['ec2:*'], ['*'])]);
+    const exactly = verdictOf([allow(actions.slice(0, 20), [bucket])], [allow(['ec2:*'], ['*'])]);
     // Assess
+    assert.equal(verdict.contained, false);
     assert.equal(verdict.explanation.length, 21);
-    assert.match(verdict.explanation[20] ?? '', /and 10 more pairs/);
-    assert.equal(verdict.statements[0]?.uncovered.length, 30);
+    assert.match(verdict.explanation[20] ?? '', /possibly more pairs outside the ceiling/);
+    assert.equal(verdict.statements[0]?.uncovered.length, 20);
+    assert.equal(exactly.explanation.length, 20);
+    assert.doesNotMatch(exactly.explanation.join('\n'), /possibly more/);
   });
 
   it('rejects everything when the ceiling has no Allow', () => {
@@ -412,5 +420,109 @@ describe("checkContainment with the ceiling's Denies sent along", () => {
     assert.equal(same.contained, true);
     assert.equal(other.contained, false);
     assert.equal(none.contained, false);
+  });
+});
+
+describe('checkContainment: bounded work', () => {
+  // A ceiling with several Allows and Denies, none of which covers or meets `t:a` on `trn::::`.
+  const ceiling: Policy = {
+    statements: [
+      allow(['tos:Get*', 'tos:List*'], ['trn:tos:::bucket/*', 'trn:tos:::bucket']),
+      allow(['iam:Get*'], ['trn:iam::2100000001:role/*']),
+      allow(['ecs:Describe*'], ['trn:ecs:cn-beijing:2100000001:instance/*']),
+      deny(['tos:Delete*'], ['trn:tos:::bucket/*']),
+      deny(['iam:*'], ['trn:iam::2100000001:role/admin']),
+    ],
+  };
+  const covered = allow(['tos:GetObject', 'tos:ListBucket'], ['trn:tos:::bucket/a', 'trn:tos:::bucket']);
+  const coveredPairs = covered.actions.length * covered.resources.length;
+
+  /** The most pairs the caps admit: covered pairs first, then 100 actions × as many resources as fit. */
+  function worstRequest(): Policy {
+    const resources: string[] = [];
+    const document = () => ({
+      Statement: [
+        { Effect: 'Allow', Action: covered.actions, Resource: covered.resources },
+        { Effect: 'Allow', Action: Array.from({ length: 100 }, () => 't:a'), Resource: resources },
+      ],
+    });
+    while (
+      resources.length < 100 &&
+      JSON.stringify(document()).length + 10 <= POLICY_LIMITS.maxSize.volcengine
+    )
+      resources.push('trn::::');
+    const parsed = parsePolicyDocument(document(), 'volcengine', 'request');
+    assert.ok(parsed.ok, JSON.stringify(parsed));
+    // The 100 × 100 list caps bind before the 2048-character one does.
+    assert.ok(resources.length === 100 || parsed.minified.length > POLICY_LIMITS.maxSize.volcengine - 10);
+    return parsed.policy;
+  }
+
+  function countedCheck(request: Policy, mode: ContainmentOptions['ceilingDenies']) {
+    const examined = { covered: 0, uncovered: 0 };
+    const verdict = checkContainment(request, ceiling, 'volcengine', {
+      ceilingDenies: mode,
+      onPairExamined: (outcome) => {
+        examined[outcome] += 1;
+      },
+    });
+    return { verdict, examined };
+  }
+
+  function assertStopsEarly(mode: ContainmentOptions['ceilingDenies']) {
+    // Prepare
+    const request = worstRequest();
+    const pairs = request.statements.reduce((sum, s) => sum + s.actions.length * s.resources.length, 0);
+    // Act
+    const { verdict, examined } = countedCheck(request, mode);
+    // Assess: thousands of pairs, yet only the covered ones and 20 uncovered ones are examined.
+    assert.ok(pairs > 1000, `${pairs}`);
+    assert.equal(verdict.contained, false);
+    assert.equal(examined.uncovered, 20);
+    assert.ok(examined.covered <= coveredPairs, `${examined.covered}`);
+    assert.equal(verdict.statements.flatMap((s) => s.uncovered).length, 20);
+    assert.equal(verdict.explanation.length, 21);
+    assert.match(verdict.explanation.at(-1) ?? '', /possibly more pairs outside the ceiling/);
+    assert.equal(verdict.ceilingDenies, undefined);
+    assert.ok(containmentVerdict.safeParse(verdict).success);
+  }
+
+  it('stops examining pairs after 20 uncovered ones in the worst request the caps admit (Denies withheld)', () => {
+    assertStopsEarly('withheld');
+  });
+
+  it('stops examining pairs after 20 uncovered ones in the worst request the caps admit (Denies sent)', () => {
+    assertStopsEarly('sent');
+  });
+
+  it('stops before a statement once 20 pairs are uncovered, and never calls that contained', () => {
+    // Prepare: 20 uncovered pairs, then a statement that is inside the ceiling.
+    const request: Policy = {
+      statements: [
+        allow(
+          Array.from({ length: 20 }, () => 't:a'),
+          ['trn::::'],
+        ),
+        covered,
+      ],
+    };
+    // Act
+    const { verdict, examined } = countedCheck(request, 'withheld');
+    // Assess
+    assert.equal(verdict.contained, false);
+    assert.deepEqual(examined, { covered: 0, uncovered: 20 });
+    assert.equal(verdict.statements.length, 1);
+    assert.match(verdict.explanation.at(-1) ?? '', /possibly more/);
+    assert.ok(containmentVerdict.safeParse(verdict).success);
+  });
+
+  it('examines every pair of a request it finds contained', () => {
+    // Prepare
+    const request: Policy = { statements: [covered, covered] };
+    // Act
+    const { verdict, examined } = countedCheck(request, 'sent');
+    // Assess
+    assert.equal(verdict.contained, true);
+    assert.deepEqual(examined, { covered: 2 * coveredPairs, uncovered: 0 });
   });
 });

@@ -7,16 +7,9 @@
  * Also the bare use case (no HTTP chain) to show what the chain adds. Target: p99 ≤ 1 ms.
  */
 import type { Context } from 'aws-lambda';
-import { ulid } from 'ulid';
-import { makeHandler } from '../functions/issue-credentials/compose.js';
-import { loadGrants } from '../lib/config/grants.js';
-import { makeAllowList } from '../lib/grants/allow-list.js';
 import { awsCaller } from '../lib/grants/caller.js';
-import { type IssueDeps, makeIssueCredentials } from '../lib/issuance/issue-credentials.js';
-import type { AuditStore, Issuer } from '../lib/issuance/ports.js';
-import { makeLogger } from '../lib/observability/logger.js';
-import { makeMetrics, metricsMiddleware } from '../lib/observability/metrics.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../test/support/lambda.js';
+import { issuanceChain } from './support/issuance-chain.js';
 import { appendResult } from './support/results.js';
 import { sinkOutput } from './support/sink.js';
 import { distribution, type Figure, printTable } from './support/stats.js';
@@ -26,38 +19,7 @@ const REQUESTS = 2_000;
 const WARMUP = 1_000;
 const CALLER_ARN = 'arn:aws:sts::111111111111:assumed-role/reporting-service/bench';
 
-const audit: AuditStore = { append: async () => undefined, probe: async () => undefined };
-const sts: Issuer = {
-  provider: 'aws',
-  assume: async (input) => ({
-    accessKeyId: 'ASIABENCHACCESSKEY01',
-    secretAccessKey: 'bench-secret-access-key-0000000000000000',
-    sessionToken: 'bench-session-token',
-    expiration: new Date(Date.now() + input.durationSeconds * 1000),
-    assumedRoleArn: `arn:aws:sts::222222222222:assumed-role/reports-read/${input.roleSessionName}`,
-  }),
-};
-
-const logger = makeLogger();
-const metrics = makeMetrics({ stage: 'bench', logger });
-const ports: IssueDeps = {
-  allowList: makeAllowList(loadGrants('local/grants.yaml')),
-  audit,
-  issuers: { aws: sts },
-  newIssuanceId: ulid,
-  clock: () => new Date(),
-  roleChaining: true,
-  rateLimiter: { consume: async () => undefined },
-  metrics: metrics.issuance,
-  onAuditGap: () => undefined,
-};
-/** The deployed composition, and the bare use case on the same ports. */
-const handler = makeHandler(ports, {
-  logger,
-  maxBodyBytes: 65_536,
-  middlewares: [metricsMiddleware(metrics)],
-});
-const issue = makeIssueCredentials(ports);
+const { issue, handler } = issuanceChain(['aws']);
 
 const body = { grant: 'reports-reader', durationSeconds: 900 };
 const event = buildEvent({ body, authorizer: iamAuthorizer(CALLER_ARN) });

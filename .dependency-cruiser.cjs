@@ -104,10 +104,13 @@ module.exports = {
       'client-reaches-no-server-internals',
       'The installable client (client/cli-entry.ts, lib/client/index.ts) ships the contracts, not the ' +
         "broker's internals: nothing it reaches is a use case, an adapter, the HTTP chain, the " +
-        'configuration loader, the policy engine or a function.',
+        'configuration loader, the policy engine or a function. The one exception is the pure ' +
+        "digest verifier (`broker audit verify` checks the chain on the auditor's machine) and the " +
+        'record shape and view it hashes: no I/O, no SDK.',
       { path: '^(client/cli-entry\\.ts|lib/client/index\\.ts)$' },
       {
         path: '^(lib/(issuance|verification|audit|providers|ratelimit|http|config|observability|policy)|functions)/',
+        pathNot: '^lib/audit/(digest/(canonical|digest|signer|verify|window)|record|view)\\.ts$',
         reachable: true,
       },
     ),

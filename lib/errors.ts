@@ -133,6 +133,11 @@ export interface BrokerErrorOptions {
   fields?: FieldIssue[];
   /** What happened, for the log and the audit record only (never the response). */
   internalReason?: string;
+  /**
+   * The provider call was sent and then timed out or was cut off: a session may exist.
+   * The issuance is recorded as UNKNOWN, not FAILED.
+   */
+  outcomeUnknown?: boolean;
 }
 
 /** Built only by the factories below, so a code always travels with its status and title. */
@@ -144,6 +149,7 @@ export class BrokerError extends Error {
   readonly retryAfterSeconds: number | undefined;
   readonly fields: FieldIssue[] | undefined;
   readonly internalReason: string | undefined;
+  readonly outcomeUnknown: boolean;
 
   constructor(
     readonly code: ErrorCode,
@@ -159,6 +165,7 @@ export class BrokerError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.fields = options.fields;
     this.internalReason = options.internalReason;
+    this.outcomeUnknown = options.outcomeUnknown ?? false;
   }
 }
 
@@ -240,11 +247,17 @@ export const providerAuthFailed = (internalReason: string) =>
     internalReason,
   });
 
-export const dependencyUnavailable = (dependency: string, internalReason: string, cause?: unknown) =>
+export const dependencyUnavailable = (
+  dependency: string,
+  internalReason: string,
+  cause?: unknown,
+  options: { outcomeUnknown?: boolean } = {},
+) =>
   new BrokerError('dependency_unavailable', 'A dependency of the broker is unavailable; retry later.', {
     retryAfterSeconds: 5,
     internalReason: `${dependency}: ${internalReason}`,
     cause,
+    outcomeUnknown: options.outcomeUnknown,
   });
 
 export const providerNotConfigured = () =>

@@ -23,7 +23,6 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
-import { listenOnLoopback } from './ports.js';
 
 export interface ApiGateOptions {
   /** Port the gate listens on (127.0.0.1). */
@@ -68,7 +67,10 @@ export async function startApiGate(options: ApiGateOptions): Promise<ApiGate> {
       );
     });
   });
-  await listenOnLoopback(server, options.port);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
   return {
     stop: async () => {
       agent.destroy();

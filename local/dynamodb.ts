@@ -5,6 +5,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -14,7 +15,6 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { listenOnLoopback } from './ports.js';
 
 export interface LocalDynamo {
   url: string;
@@ -30,9 +30,13 @@ export async function startDynalite(options: { port: number; dataDir?: string })
     deleteTableMs: 0,
     updateTableMs: 0,
   });
-  const { url, port } = await listenOnLoopback(server, options.port);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     port,
     stop: () =>
       new Promise((resolve) => {

@@ -1,5 +1,5 @@
-/** Loopback port helpers: listening, free ports for tests, and a clear message when a port is taken. */
-import { type AddressInfo, createServer, type Server } from 'node:net';
+/** Loopback port helpers: free ports for tests, and a clear message when a port is taken. */
+import { createServer } from 'node:net';
 
 export class PortInUseError extends Error {
   constructor(
@@ -11,16 +11,6 @@ export class PortInUseError extends Error {
     );
     this.name = 'PortInUseError';
   }
-}
-
-/** Listens on 127.0.0.1 (port 0: one the OS picks) and resolves the address it got. */
-export async function listenOnLoopback(server: Server, port: number): Promise<{ url: string; port: number }> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-  const bound = (server.address() as AddressInfo).port;
-  return { url: `http://127.0.0.1:${bound}`, port: bound };
 }
 
 /** Resolves the port itself when free (0 → a free port chosen by the OS). */

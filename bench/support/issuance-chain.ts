@@ -39,7 +39,8 @@ export function issuanceChain(providers: ProviderName[]) {
     newIssuanceId: ulid,
     clock: () => new Date(),
     roleChaining: true,
-    rateLimiter: { consume: async () => undefined },
+    rateLimiter: { knownOver: () => undefined, charge: async () => ({ over: false }) },
+    rateLimits: { requestsPerMinute: 1_000_000, issuancesPerMinute: 1_000_000 },
     metrics: metrics.issuance,
     onAuditGap: () => undefined,
   };

@@ -253,20 +253,28 @@ module.exports = async ({ resolveVariable }) => {
   // Each function's role: its own statements plus read access to exactly its secrets.
   const functionRole = (fn, statements) =>
     role(service, stage, fn, [...statements, ...secretStatements(params, fn)]);
+  // The only UpdateItem the broker holds, and on the rate table only.
+  const rateCounters = {
+    Effect: 'Allow',
+    Action: ['dynamodb:UpdateItem'],
+    Resource: { 'Fn::GetAtt': ['RateTable', 'Arn'] },
+  };
 
   Object.assign(resources, {
     IssueCredentialsRole: functionRole('issueCredentials', [
       ...assumeGrantedRoles,
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
-      // The only UpdateItem the broker holds, and on the rate table only.
-      { Effect: 'Allow', Action: ['dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': ['RateTable', 'Arn'] } },
+      rateCounters,
     ]),
     HealthRole: functionRole('health', [
       { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: tableArn },
     ]),
     OpenApiRole: functionRole('openapi', []),
+    // Reads the trail; appends AUDIT_DENIED and RATE_LIMITED records; charges the audit rate.
     AuditQueryRole: functionRole('auditQuery', [
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [tableArn, ...indexArns] },
+      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
+      rateCounters,
     ]),
     // VERIFY records are appended like every other record: PutItem, never UpdateItem.
     VerifyGrantsRole: functionRole('verifyGrants', [

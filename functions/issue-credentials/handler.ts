@@ -15,6 +15,10 @@ export const ports: IssueDeps = {
   audit: auditStore,
   issuers,
   rateLimiter,
+  rateLimits: {
+    requestsPerMinute: config.rateLimit.requestsPerMinute,
+    issuancesPerMinute: config.rateLimit.perMinute,
+  },
   metrics: metrics.issuance,
   newIssuanceId: ulid,
   clock: () => new Date(),

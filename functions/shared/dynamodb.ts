@@ -22,6 +22,5 @@ export const auditStore = makeDynamoAuditStore({
 export const rateLimiter = makeDynamoRateLimiter({
   client: dynamodbClient,
   tableName: config.rateLimit.table,
-  defaultLimitPerMinute: config.rateLimit.perMinute,
   timeoutMs: config.dynamodb.timeoutMs,
 });

@@ -67,7 +67,11 @@ export interface AuditQueriesDeps {
   reserveMs?: number;
 }
 
-const OUTCOMES = new Set<string>(['ISSUED', 'FAILED']);
+/**
+ * Decisions that settle an INTENT (VERIFY settles a grant check's). UNKNOWN is not one of them: the STS call was sent and got
+ * no answer, so the issuance stays listed as unconfirmed until someone looks.
+ */
+const SETTLED = new Set<string>(['ISSUED', 'FAILED', 'RATE_LIMITED', 'VERIFY']);
 const CHECK_CONCURRENCY = 8;
 
 export function makeAuditQueries(deps: AuditQueriesDeps) {
@@ -87,7 +91,7 @@ export function makeAuditQueries(deps: AuditQueriesDeps) {
         chunk.map((item) => deps.reader.issuanceRecords(String(item.issuanceId), budget)),
       );
       chunk.forEach((item, n) => {
-        if (!histories[n]?.some((record) => OUTCOMES.has(String(record.decision)))) kept.push(item);
+        if (!histories[n]?.some((record) => SETTLED.has(String(record.decision)))) kept.push(item);
       });
     }
     return kept;

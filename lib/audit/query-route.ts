@@ -1,16 +1,16 @@
 /**
  * GET /v1/issuances and GET /v1/issuances/{id}: auditors only (invariant 11). The caller
- * is checked before the query string is even validated, so a non-auditor learns nothing
- * (not even which filters exist) and gets the same 403 for any request.
+ * is admitted (rate, then auditor; a refusal is recorded) before the query string is even
+ * validated, so a non-auditor learns nothing (not even which filters exist) and gets the
+ * same 403 for any request.
  */
 import * as z from 'zod';
 import { getIssuanceContract } from '../contracts/get-issuance.js';
 import { listIssuancesContract } from '../contracts/list-issuances.js';
-import { forbidden, notFound } from '../errors.js';
-import type { AllowList } from '../grants/allow-list.js';
+import { notFound } from '../errors.js';
 import { validate } from '../http/body.js';
 import type { Route } from '../http/handler.js';
-import type { BrokerLogger } from '../observability/logger.js';
+import type { AdmitAuditor } from './audit-gate.js';
 import type { AuditQueries } from './queries.js';
 
 /** Accepts any query string; the real schema is applied after authorization. */
@@ -18,8 +18,7 @@ const rawQuery = z.record(z.string(), z.string());
 
 export interface AuditQueryRouteDeps {
   queries: AuditQueries;
-  allowList: Pick<AllowList, 'isAuditor'>;
-  logger: Pick<BrokerLogger, 'warn'>;
+  admitAuditor: AdmitAuditor;
 }
 
 export function auditQueryRoute(deps: AuditQueryRouteDeps): Route<undefined, Record<string, string>> {
@@ -27,10 +26,7 @@ export function auditQueryRoute(deps: AuditQueryRouteDeps): Route<undefined, Rec
     name: 'audit-query',
     query: rawQuery,
     async handle({ caller, query, pathParameters, facts }) {
-      if (!deps.allowList.isAuditor(caller)) {
-        deps.logger.warn('AUDIT_DENIED', { caller: caller.key, requestId: facts.requestId });
-        throw forbidden('caller is not an auditor');
-      }
+      await deps.admitAuditor(caller, facts, 'audit-query');
       const id = pathParameters.id;
       if (id !== undefined) {
         validate(query, getIssuanceContract.request.query);

@@ -1,10 +1,14 @@
 /**
- * The audit record: one DynamoDB item per decision, never updated (invariant 9). An
- * issuance leaves INTENT then ISSUED or FAILED under the same issuanceId; a refusal
- * leaves one DENIED; a dry run one DRY_RUN. Secrets have no field here by construction
- * (invariant 10): the type has no place for a secret access key or session token.
+ * The audit record: one DynamoDB item per decision, never updated (invariant 9). Every
+ * authenticated request to an issuance route ends in one terminal record: an issuance
+ * leaves INTENT then ISSUED, FAILED, RATE_LIMITED or UNKNOWN under the same issuanceId; a
+ * refusal one DENIED (or RATE_LIMITED, or FAILED for a 5xx before any STS call); a dry run
+ * one DRY_RUN. Secrets have no field here by construction (invariant 10): the type has no
+ * place for a secret access key or session token.
  */
-export type AuditDecision = 'INTENT' | 'ISSUED' | 'FAILED' | 'DENIED' | 'DRY_RUN' | 'VERIFY';
+import type { AuditDecision } from '../contracts/audit-record.js';
+
+export type { AuditDecision };
 
 export interface AuditRecord {
   issuanceId: string;

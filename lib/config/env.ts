@@ -22,6 +22,10 @@ const envSchema = z.object({
   BROKER_RATE_TABLE: z.string().min(3).max(255),
   /** Per caller and grant; a grant's rateLimitPerMinute overrides it. */
   BROKER_RATE_LIMIT_PER_MINUTE: positiveInt.max(100_000).default(60),
+  /** Per caller, every request to the issuance routes (refusals and dry runs too). */
+  BROKER_CALLER_REQUESTS_PER_MINUTE: positiveInt.max(100_000).default(120),
+  /** Per caller, every request to the audit routes (refused ones too). */
+  BROKER_AUDIT_REQUESTS_PER_MINUTE: positiveInt.max(100_000).default(60),
   BROKER_VERSION: z.string().default('0.1.0'),
   /** The broker runs as a Lambda role, so AWS caps chained sessions at 3600 s. */
   BROKER_ROLE_CHAINING: boolean.default(true),
@@ -70,7 +74,12 @@ export function loadConfig(env: NodeJS.ProcessEnv) {
     region: e.AWS_REGION,
     roleChaining: e.BROKER_ROLE_CHAINING,
     maxBodyBytes: e.BROKER_MAX_BODY_BYTES,
-    rateLimit: { table: e.BROKER_RATE_TABLE, perMinute: e.BROKER_RATE_LIMIT_PER_MINUTE },
+    rateLimit: {
+      table: e.BROKER_RATE_TABLE,
+      perMinute: e.BROKER_RATE_LIMIT_PER_MINUTE,
+      requestsPerMinute: e.BROKER_CALLER_REQUESTS_PER_MINUTE,
+      auditRequestsPerMinute: e.BROKER_AUDIT_REQUESTS_PER_MINUTE,
+    },
     sts: { maxAttempts: e.BROKER_STS_MAX_ATTEMPTS, timeoutMs: e.BROKER_STS_TIMEOUT_MS },
     dynamodb: { maxAttempts: e.BROKER_DYNAMODB_MAX_ATTEMPTS, timeoutMs: e.BROKER_DYNAMODB_TIMEOUT_MS },
     volcengine: { endpoint: e.BROKER_VOLCENGINE_ENDPOINT, region: e.BROKER_VOLCENGINE_REGION },

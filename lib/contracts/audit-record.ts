@@ -5,7 +5,22 @@
 import * as z from 'zod';
 import { count, durationSeconds } from './fields.js';
 
-export const AUDIT_DECISIONS = ['INTENT', 'ISSUED', 'FAILED', 'DENIED', 'DRY_RUN', 'VERIFY'] as const;
+/**
+ * INTENT opens an issuance; ISSUED, FAILED, RATE_LIMITED or UNKNOWN (sent, no answer: a
+ * session may exist) closes it. DENIED, DRY_RUN, RATE_LIMITED and AUDIT_DENIED also stand
+ * alone; VERIFY is the scheduled grant check.
+ */
+export const AUDIT_DECISIONS = [
+  'INTENT',
+  'ISSUED',
+  'FAILED',
+  'UNKNOWN',
+  'DENIED',
+  'DRY_RUN',
+  'RATE_LIMITED',
+  'AUDIT_DENIED',
+  'VERIFY',
+] as const;
 export const auditDecision = z.enum(AUDIT_DECISIONS);
 export type AuditDecision = z.infer<typeof auditDecision>;
 

@@ -4,7 +4,7 @@
  * silently widen an export to every caller.
  */
 import * as z from 'zod';
-import { auditRecord } from './audit-record.js';
+import { AUDIT_DECISIONS, auditRecord } from './audit-record.js';
 import { grantId } from './fields.js';
 import { parseInstant } from './instant.js';
 import {
@@ -35,15 +35,7 @@ const isCallerFilter = (value: string) =>
   IAM_PRINCIPAL_ARN_PATTERN.test(value);
 
 /** The `decision` filter: a record decision, or `unconfirmed`. */
-export const AUDIT_DECISION_FILTERS = [
-  'INTENT',
-  'ISSUED',
-  'FAILED',
-  'DENIED',
-  'DRY_RUN',
-  'VERIFY',
-  'unconfirmed',
-] as const;
+export const AUDIT_DECISION_FILTERS = [...AUDIT_DECISIONS, 'unconfirmed'] as const;
 
 export const auditQuery = z.strictObject({
   caller: z

@@ -1,15 +1,26 @@
 /**
  * The issuance use case, in named steps:
- *   authorize → plan the session → (dry run: record the plan) → check the rate →
- *   record intent → mint → record the outcome → answer.
- * Audit fails closed (invariant 8): no STS call without a committed INTENT, no credentials
- * without a committed ISSUED. Every refusal of an authenticated caller is a DENIED record.
+ *   refuse a caller known to be over its rate → authorize → plan the session →
+ *   (refusal or dry run: charge the rate, record DENIED / DRY_RUN) →
+ *   record intent while charging the rate → mint → record the outcome → answer.
+ *
+ * Audit fails closed: no STS call without a committed INTENT, no credentials without a
+ * committed ISSUED. Every authenticated request ends in exactly one terminal record:
+ * ISSUED, DENIED, FAILED (a 5xx, before or at STS), DRY_RUN, RATE_LIMITED, or UNKNOWN
+ * (STS was called and did not answer: a session may exist).
+ *
+ * Rate limits come before audit writes: every request is charged to the caller's
+ * `requests` budget, an issuance also to its grant's. A caller this instance already knows
+ * to be over is refused with no write at all, so a flood costs at most one RATE_LIMITED
+ * record per warm instance and window. The counter update of an issuance runs side by side
+ * with its INTENT write, so the limiter adds no round trip to a successful issuance.
  */
 import type { AuditRecord } from '../audit/record.js';
+import { requestRecordFields } from '../audit/request-fields.js';
 import { type Grant, grantRole } from '../config/grants-schema.js';
-import { ambiguousRole, BrokerError, forbidden, providerNotConfigured } from '../errors.js';
+import { ambiguousRole, BrokerError, forbidden, providerNotConfigured, rateLimited } from '../errors.js';
 import type { AllowList, GrantSelector } from '../grants/allow-list.js';
-import { type Caller, callerPrincipal } from '../grants/caller.js';
+import type { Caller } from '../grants/caller.js';
 import type { RequestFacts } from '../http/request-facts.js';
 import { assumeRoleInput, sentSourceIdentity } from './assume-role-input.js';
 import { failureFields } from './failure.js';
@@ -23,6 +34,8 @@ import type {
   IssuedSession,
   Issuer,
   Issuers,
+  RateBudget,
+  RateLimited,
   RateLimiter,
 } from './ports.js';
 import { type DryRunResponse, type IssuedResponse, toDryRunResponse, toIssuedResponse } from './responses.js';
@@ -30,11 +43,19 @@ import { planSession, type SessionPlan, sessionRequestOf } from './session-plan.
 
 export type IssueRequest = GrantSelector & { durationSeconds?: number; policy?: unknown; dryRun?: boolean };
 
+export interface RateLimits {
+  /** Requests per caller and minute to the issuance routes: refusals and dry runs included. */
+  requestsPerMinute: number;
+  /** Issuances per caller, grant and minute, when the grant sets no rateLimitPerMinute. */
+  issuancesPerMinute: number;
+}
+
 export interface IssueDeps {
   allowList: AllowList;
   audit: AuditStore;
   issuers: Issuers;
   rateLimiter: RateLimiter;
+  rateLimits: RateLimits;
   metrics: IssuanceMetrics;
   newIssuanceId: IdSource;
   clock: Clock;
@@ -50,8 +71,19 @@ interface AuditTrail {
   write(decision: AuditRecord['decision'], fields: RecordFields): Promise<void>;
 }
 
+/** What the request turned out to be once authorized and planned, before any write. */
+type Decision =
+  | { kind: 'refused'; fields: RecordFields; error: BrokerError }
+  | { kind: 'dry-run'; grant: Grant; plan: SessionPlan; fields: RecordFields }
+  | { kind: 'issue'; grant: Grant; plan: SessionPlan; fields: RecordFields };
+
 export function makeIssueCredentials(deps: IssueDeps) {
   const { metrics } = deps;
+  const requestsBudget: RateBudget = { name: 'requests', limitPerMinute: deps.rateLimits.requestsPerMinute };
+  const grantBudget = (grant: Grant): RateBudget => ({
+    name: `grant:${grant.id}`,
+    limitPerMinute: grant.rateLimitPerMinute ?? deps.rateLimits.issuancesPerMinute,
+  });
 
   // Every dependency call goes through here: its latency, and a Failed count when it throws.
   async function measured<T>(dependency: IssuanceDependency, call: () => Promise<T>): Promise<T> {
@@ -75,12 +107,7 @@ export function makeIssueCredentials(deps: IssueDeps) {
             issuanceId,
             decision,
             at: deps.clock().toISOString(),
-            callerKey: caller.key,
-            callerPrincipal: callerPrincipal(caller),
-            callerKind: caller.kind,
-            requestId: facts.requestId,
-            sourceIp: facts.sourceIp,
-            userAgent: facts.userAgent?.slice(0, 256),
+            ...requestRecordFields(caller, facts),
             ...fields,
           },
           facts.budget,
@@ -89,52 +116,123 @@ export function makeIssueCredentials(deps: IssueDeps) {
     return { issuanceId, write };
   }
 
-  /** Counts and records a refusal: DENIED with the reason code, before the error propagates. */
-  async function recordDenied(trail: AuditTrail, fields: RecordFields, reason: string): Promise<void> {
-    metrics.denied(reason);
-    await trail.write('DENIED', { ...fields, reason });
-  }
-
-  /** Step 1: which grant allows this caller this request; anything else is DENIED. */
-  async function authorize(caller: Caller, request: IssueRequest, trail: AuditTrail): Promise<Grant> {
+  /** Steps 1-2, pure: which grant allows this caller this request, and the session it gets. */
+  function decide(caller: Caller, request: IssueRequest, issuanceId: string): Decision {
     const authorization = deps.allowList.authorize(caller, request);
-    if (authorization.allowed) return authorization.grant;
-    const asked = 'grant' in request ? { grantId: request.grant } : { roleArn: request.roleArn };
-    await recordDenied(trail, asked, authorization.reason);
-    throw authorization.reason === 'ambiguous_role' ? ambiguousRole() : forbidden(authorization.reason);
+    if (!authorization.allowed) {
+      const asked = 'grant' in request ? { grantId: request.grant } : { roleArn: request.roleArn };
+      const error =
+        authorization.reason === 'ambiguous_role' ? ambiguousRole() : forbidden(authorization.reason);
+      return { kind: 'refused', fields: { ...asked, reason: authorization.reason }, error };
+    }
+    const { grant } = authorization;
+    const grantFields = { grantId: grant.id, provider: grant.provider, roleArn: grantRole(grant) };
+    let plan: SessionPlan;
+    try {
+      plan = planSession(grant, caller, request, issuanceId, { roleChaining: deps.roleChaining });
+    } catch (error) {
+      // Still the decision on an authenticated caller and a known grant: recorded with its code.
+      if (!(error instanceof BrokerError)) throw error;
+      return { kind: 'refused', fields: { ...grantFields, reason: error.code }, error };
+    }
+    const fields = { ...grantFields, ...planFields(grant, plan) };
+    return request.dryRun ? { kind: 'dry-run', grant, plan, fields } : { kind: 'issue', grant, plan, fields };
   }
 
-  /**
-   * Runs a step on a known grant; a client error it throws is still the decision on an
-   * authenticated caller and a known grant, so auditors see it as DENIED with the code.
-   */
-  async function deniedOnRefusal<T>(
-    trail: AuditTrail,
-    grantFields: RecordFields,
-    step: () => T | Promise<T>,
-  ) {
-    try {
-      return await step();
-    } catch (error) {
-      if (error instanceof BrokerError && error.status < 500)
-        await recordDenied(trail, grantFields, error.code);
-      throw error;
+  /** A caller this instance already knows to be over: 429, and nothing is written. */
+  function refuseKnownOver(caller: Caller, budgets: readonly RateBudget[]): void {
+    const known = deps.rateLimiter.knownOver(caller, budgets);
+    if (known) {
+      metrics.denied('rate_limited');
+      throw rateLimited(known.retryAfterSeconds);
     }
   }
 
-  function issuerOf(grant: Grant): Issuer {
-    const issuer = deps.issuers[grant.provider];
-    if (!issuer) throw providerNotConfigured();
-    return issuer;
+  /** The terminal record of a request refused for its rate: once per instance and window. */
+  async function recordRateLimited(trail: AuditTrail, fields: RecordFields, verdict: RateLimited) {
+    metrics.denied('rate_limited');
+    if (!verdict.known) await trail.write('RATE_LIMITED', { ...fields, reason: `over_${verdict.budget}` });
+    return rateLimited(verdict.retryAfterSeconds);
   }
 
-  /** Step 4: the STS call. A failure leaves a best-effort FAILED record and propagates. */
+  /** A request that mints nothing: charge the rate first, then record its decision. */
+  async function settleWithoutMinting(
+    caller: Caller,
+    trail: AuditTrail,
+    fields: RecordFields,
+    record: () => Promise<void>,
+    facts: RequestFacts,
+  ): Promise<void> {
+    let verdict: Awaited<ReturnType<RateLimiter['charge']>>;
+    try {
+      verdict = await deps.rateLimiter.charge(caller, [requestsBudget], facts.budget);
+    } catch (error) {
+      await trail.write('FAILED', { ...fields, ...failureFields(error) });
+      throw error;
+    }
+    if (verdict.over) throw await recordRateLimited(trail, fields, verdict);
+    await record();
+  }
+
+  /** A refusal: DENIED for a client error, FAILED for a 5xx (a grant the broker cannot serve). */
+  async function refuse(
+    caller: Caller,
+    trail: AuditTrail,
+    decision: Decision & { kind: 'refused' },
+    facts: RequestFacts,
+  ): Promise<never> {
+    const { error, fields } = decision;
+    await settleWithoutMinting(
+      caller,
+      trail,
+      fields,
+      async () => {
+        metrics.denied(fields.reason ?? error.code);
+        await trail.write(error.status < 500 ? 'DENIED' : 'FAILED', {
+          ...fields,
+          ...(error.status < 500 ? {} : failureFields(error)),
+        });
+      },
+      facts,
+    );
+    throw error;
+  }
+
+  /**
+   * Step 3: the INTENT and the rate counters side by side (one round trip). An intent whose
+   * caller turns out to be over is closed with RATE_LIMITED; a counter that cannot be read
+   * closes it FAILED. Either way STS is never called.
+   */
+  async function recordIntent(
+    caller: Caller,
+    grant: Grant,
+    trail: AuditTrail,
+    fields: RecordFields,
+    facts: RequestFacts,
+  ) {
+    const [rate, intent] = await Promise.allSettled([
+      deps.rateLimiter.charge(caller, [requestsBudget, grantBudget(grant)], facts.budget),
+      trail.write('INTENT', fields),
+    ]);
+    // No INTENT, no STS call, and nothing more can be recorded: the audit table is the failure.
+    if (intent.status === 'rejected') throw intent.reason;
+    if (rate.status === 'rejected') {
+      await trail.write('FAILED', { ...fields, ...failureFields(rate.reason) });
+      throw rate.reason;
+    }
+    if (rate.value.over) throw await recordRateLimited(trail, fields, rate.value);
+  }
+
+  /**
+   * Step 4: the STS call. A failure leaves a best-effort FAILED record, or UNKNOWN when the
+   * call was sent and got no answer (a session may exist), and propagates.
+   */
   async function mint(
     issuer: Issuer,
     grant: Grant,
     plan: SessionPlan,
     trail: AuditTrail,
-    plannedFields: RecordFields,
+    fields: RecordFields,
     facts: RequestFacts,
   ): Promise<IssuedSession> {
     try {
@@ -142,9 +240,10 @@ export function makeIssueCredentials(deps: IssueDeps) {
         issuer.assume(assumeRoleInput(grant, sessionRequestOf(plan)), facts.budget),
       );
     } catch (error) {
+      const decision = error instanceof BrokerError && error.outcomeUnknown ? 'UNKNOWN' : 'FAILED';
       // The caller gets the STS error, not the audit one: the unconfirmed INTENT is the trace.
       await trail
-        .write('FAILED', { ...plannedFields, ...failureFields(error) })
+        .write(decision, { ...fields, ...failureFields(error) })
         .catch((auditError: unknown) => deps.onAuditGap(trail.issuanceId, auditError));
       throw error;
     }
@@ -155,30 +254,26 @@ export function makeIssueCredentials(deps: IssueDeps) {
     request: IssueRequest,
     facts: RequestFacts,
   ): Promise<IssuedResponse | DryRunResponse> {
-    const issuanceId = deps.newIssuanceId();
     metrics.request({ requestId: facts.requestId, caller: caller.key });
+    refuseKnownOver(caller, [requestsBudget]);
+    const issuanceId = deps.newIssuanceId();
     const trail = auditTrail(issuanceId, caller, facts);
 
-    const grant = await authorize(caller, request, trail);
-    const grantFields = { grantId: grant.id, provider: grant.provider, roleArn: grantRole(grant) };
-
-    const plan = await deniedOnRefusal(trail, grantFields, () =>
-      planSession(grant, caller, request, issuanceId, { roleChaining: deps.roleChaining }),
-    );
-    const plannedFields = { ...grantFields, ...planFields(grant, plan) };
-    if (request.dryRun) {
-      await trail.write('DRY_RUN', plannedFields);
+    const decision = decide(caller, request, issuanceId);
+    if (decision.kind === 'refused') return refuse(caller, trail, decision, facts);
+    const { grant, plan, fields } = decision;
+    if (decision.kind === 'dry-run') {
+      await settleWithoutMinting(caller, trail, fields, () => trail.write('DRY_RUN', fields), facts);
       return toDryRunResponse(issuanceId, grant, plan);
     }
 
-    await deniedOnRefusal(trail, grantFields, () =>
-      deps.rateLimiter.consume(caller, grant.id, grant.rateLimitPerMinute, facts.budget),
-    );
-    const issuer = issuerOf(grant);
-
-    await trail.write('INTENT', plannedFields);
-    const session = await mint(issuer, grant, plan, trail, plannedFields, facts);
-    await trail.write('ISSUED', { ...plannedFields, ...sessionFields(session) });
+    const issuer = deps.issuers[grant.provider];
+    if (!issuer)
+      return refuse(caller, trail, { kind: 'refused', fields, error: providerNotConfigured() }, facts);
+    refuseKnownOver(caller, [grantBudget(grant)]);
+    await recordIntent(caller, grant, trail, fields, facts);
+    const session = await mint(issuer, grant, plan, trail, fields, facts);
+    await trail.write('ISSUED', { ...fields, ...sessionFields(session) });
 
     metrics.issued(grant.provider);
     return toIssuedResponse(issuanceId, grant, plan.durationSeconds, session);

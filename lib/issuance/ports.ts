@@ -17,9 +17,35 @@ export interface AuditStore {
   probe(budget: Budget): Promise<void>;
 }
 
-/** Throws a 429 BrokerError when the caller is over its rate for this grant. */
+/**
+ * One counter a request is charged against, per caller and one-minute window: `requests`
+ * (every request to the issuance routes), `audit` (the audit routes) or `grant:{id}`
+ * (issuances of one grant).
+ */
+export interface RateBudget {
+  name: string;
+  limitPerMinute: number;
+}
+
+export interface RateLimited {
+  over: true;
+  /** The budget the caller is over. */
+  budget: string;
+  retryAfterSeconds: number;
+  /** Already known to this instance (nothing was counted, and nothing needs recording again). */
+  known: boolean;
+}
+
+export type RateVerdict = { over: false } | RateLimited;
+
 export interface RateLimiter {
-  consume(caller: Caller, grantId: string, limitPerMinute: number | undefined, budget: Budget): Promise<void>;
+  /** Over one of these budgets as far as this instance already knows, with no I/O. */
+  knownOver(caller: Caller, budgets: readonly RateBudget[]): RateLimited | undefined;
+  /**
+   * Counts one request against every budget, side by side (one round trip). Throws a 503
+   * BrokerError when a counter cannot be updated: no limit, no service.
+   */
+  charge(caller: Caller, budgets: readonly RateBudget[], budget: Budget): Promise<RateVerdict>;
 }
 
 export interface AssumeRoleInput {

@@ -8,6 +8,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aw
 import { type Budget, callTimeoutMs } from '../budget.js';
 import { BrokerError, dependencyUnavailable, forbidden, providerRejectedRequest } from '../errors.js';
 import type { AssumeRoleInput, IssuedSession, Issuer } from '../issuance/ports.js';
+import { mayHaveMinted } from './call-outcome.js';
 
 export interface AwsIssuerOptions {
   client: STSClient;
@@ -78,8 +79,9 @@ export function mapStsError(error: unknown): BrokerError {
       return providerRejected('STS rejected a parameter of this request.', detail, error);
     default:
       // Throttling after the SDK's retries, RegionDisabled, expired or invalid broker
-      // credentials, timeouts, network faults: the caller can only retry later.
-      return dependencyUnavailable('sts', detail, error);
+      // credentials, timeouts, network faults: the caller can only retry later. A call that
+      // was sent and got no answer may still have minted a session.
+      return dependencyUnavailable('sts', detail, error, { outcomeUnknown: mayHaveMinted(error) });
   }
 }
 

@@ -42,7 +42,15 @@ const INVALID_PARAMETER_CODES =
   /^(InvalidParameter|MissingParameter|InvalidPolicy|MalformedPolicy|PolicyTooLarge)/;
 
 /** A failure worth another attempt. Its message never holds a secret: it is built here. */
-export class TransientFailure extends Error {}
+export class TransientFailure extends Error {
+  /** Sent, then no answer (timeout, reset): the provider may have minted a session. */
+  constructor(
+    message: string,
+    readonly sentUnanswered = false,
+  ) {
+    super(message);
+  }
+}
 
 const envelopeSchema = z.object({
   ResponseMetadata: z

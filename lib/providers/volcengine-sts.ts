@@ -19,6 +19,7 @@ import {
 import { dependencyUnavailable, durationOutOfRange, grantMisconfigured } from '../errors.js';
 import type { AssumeRoleInput, IssuedSession, Issuer } from '../issuance/ports.js';
 import { defaultSleep, RetriesExhausted, withRetries } from '../retry.js';
+import { mayHaveMinted } from './call-outcome.js';
 import { signVolcengineRequest, type VolcengineSigningKey } from './volcengine-signer.js';
 import { interpretAssumeRoleResponse, TransientFailure } from './volcengine-sts-response.js';
 
@@ -80,6 +81,7 @@ export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
       const name = error instanceof Error ? error.name : 'unknown';
       throw new TransientFailure(
         name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `network error (${name})`,
+        mayHaveMinted(error),
       );
     }
     return interpretAssumeRoleResponse(status, text, clock());
@@ -90,8 +92,17 @@ export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
     async assume(input: AssumeRoleInput, budget: Budget): Promise<IssuedSession> {
       const query = assumeRoleQuery(input);
       const key = await signingKey();
+      let attemptsSentUnanswered = 0;
+      const attemptOnce = async (timeoutMs: number) => {
+        try {
+          return await callOnce(query, key, timeoutMs);
+        } catch (error) {
+          if (error instanceof TransientFailure && error.sentUnanswered) attemptsSentUnanswered += 1;
+          throw error;
+        }
+      };
       try {
-        return await withRetries((attempt) => callOnce(query, key, attempt.timeoutMs), budget, {
+        return await withRetries((attempt) => attemptOnce(attempt.timeoutMs), budget, {
           maxAttempts: options.maxAttempts ?? 3,
           requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
           isRetryable: (error) => error instanceof TransientFailure,
@@ -100,7 +111,10 @@ export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
       } catch (error) {
         if (!(error instanceof RetriesExhausted)) throw error;
         const last = error.lastError instanceof Error ? `; last failure: ${error.lastError.message}` : '';
-        throw dependencyUnavailable(DEPENDENCY, `${error.message}${last}`);
+        // Any attempt sent without an answer may have minted a session, whatever came after it.
+        throw dependencyUnavailable(DEPENDENCY, `${error.message}${last}`, undefined, {
+          outcomeUnknown: attemptsSentUnanswered > 0,
+        });
       }
     },
   };

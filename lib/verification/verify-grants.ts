@@ -4,8 +4,8 @@
  * the parameters an issuance sends (ExternalId, SourceIdentity, session tags, ceiling
  * policy), so a missing role, a trust policy without the broker, a wrong external id or a
  * trust policy without sts:TagSession shows up before a job needs the grant. The
- * credentials are dropped at once; each result is a VERIFY audit record. One failing grant
- * never stops the others.
+ * credentials are dropped at once. Each check writes an INTENT before it calls STS and a
+ * VERIFY record with the result. One failing grant never stops the others.
  */
 import type { AuditRecord } from '../audit/record.js';
 import type { Budget } from '../budget.js';
@@ -87,6 +87,24 @@ export function makeVerifyGrants(deps: VerifyGrantsDeps) {
     );
   }
 
+  /** The records of one check: an INTENT before STS is called, then its VERIFY outcome. */
+  function checkRecord(grant: Grant, checkId: string, session: CheckSession, fields: Partial<AuditRecord>) {
+    return (decision: 'INTENT' | 'VERIFY'): AuditRecord => ({
+      ...fields,
+      issuanceId: checkId,
+      decision,
+      at: deps.clock().toISOString(),
+      callerKey: VERIFY_CALLER_KEY,
+      callerPrincipal: VERIFY_CALLER_KEY,
+      callerKind: 'aws',
+      grantId: grant.id,
+      provider: grant.provider,
+      roleArn: grantRole(grant),
+      ...session,
+      sourceIdentity: sentSourceIdentity(grant, VERIFY_SOURCE_IDENTITY),
+    });
+  }
+
   async function check(grant: Grant, budget: Budget): Promise<GrantCheck> {
     const checkId = deps.newId();
     const roleArn = grantRole(grant);
@@ -95,6 +113,26 @@ export function makeVerifyGrants(deps: VerifyGrantsDeps) {
       roleSessionName: `broker-verify.${checkId.slice(-10)}`,
       durationSeconds: PROVIDER_DURATION_LIMITS[grant.provider].min,
     };
+    const report = (outcome: CheckOutcome, audited: boolean): GrantCheck => {
+      const result: GrantCheck = {
+        grantId: grant.id,
+        provider: grant.provider,
+        roleArn,
+        status: outcome.status,
+        reason: outcome.reason,
+        ...(outcome.detail ? { detail: outcome.detail } : {}),
+        audited,
+      };
+      deps.onChecked(result);
+      return result;
+    };
+    // Like an issuance, the check fails closed: no STS call without a committed INTENT.
+    const intent = await deps.audit.append(checkRecord(grant, checkId, session, {})('INTENT'), budget).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    if (intent !== undefined) return report({ status: 'failed', ...failureFields(intent) }, false);
+
     let outcome: CheckOutcome;
     try {
       const minted = await tryAssume(grant, session, budget);
@@ -109,36 +147,14 @@ export function makeVerifyGrants(deps: VerifyGrantsDeps) {
     } catch (error) {
       outcome = { status: 'failed', ...failureFields(error) };
     }
-    const { status, ...fields } = outcome;
-    const record: AuditRecord = {
-      ...fields,
-      issuanceId: checkId,
-      decision: 'VERIFY',
-      at: deps.clock().toISOString(),
-      callerKey: VERIFY_CALLER_KEY,
-      callerPrincipal: VERIFY_CALLER_KEY,
-      callerKind: 'aws',
-      grantId: grant.id,
-      provider: grant.provider,
-      roleArn,
-      ...session,
-      sourceIdentity: sentSourceIdentity(grant, VERIFY_SOURCE_IDENTITY),
-    };
-    const audited = await deps.audit.append(record, budget).then(
-      () => true,
-      () => false,
-    );
-    const result: GrantCheck = {
-      grantId: grant.id,
-      provider: grant.provider,
-      roleArn,
-      status,
-      reason: outcome.reason,
-      ...(outcome.detail ? { detail: outcome.detail } : {}),
-      audited,
-    };
-    deps.onChecked(result);
-    return result;
+    const { status: _status, ...fields } = outcome;
+    const audited = await deps.audit
+      .append(checkRecord(grant, checkId, session, fields)('VERIFY'), budget)
+      .then(
+        () => true,
+        () => false,
+      );
+    return report(outcome, audited);
   }
 
   return async function verifyGrants(budget: Budget): Promise<VerifySummary> {

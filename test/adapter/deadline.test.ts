@@ -102,9 +102,9 @@ function broker(dynamoUrl: string) {
       rateLimiter: makeDynamoRateLimiter({
         client: dynamodb,
         tableName: 'deadline-rate',
-        defaultLimitPerMinute: 1_000,
         timeoutMs: CAP_MS,
       }),
+      rateLimits: { requestsPerMinute: 1_000, issuancesPerMinute: 1_000 },
       newIssuanceId: () => {
         issuanceCount += 1;
         lastIssuanceId = `01DEADLINE${String(issuanceCount).padStart(16, '0')}`;
@@ -161,7 +161,8 @@ describe('deadlines from context.getRemainingTimeInMillis()', () => {
         ms > remainingMs / 2,
         `gave up after ${ms} ms: the budget, not a fixed cap, should bound STS`,
       );
-      assert.deepEqual(await decisionsOf(lastIssuanceId), ['FAILED', 'INTENT']);
+      // STS got the call and never answered: a session may exist, so the outcome is UNKNOWN.
+      assert.deepEqual(await decisionsOf(lastIssuanceId), ['INTENT', 'UNKNOWN']);
     });
   }
 

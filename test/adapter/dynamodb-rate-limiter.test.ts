@@ -1,7 +1,8 @@
 /**
- * The per-caller rate limiter (invariant 13) against a real embedded DynamoDB (dynalite)
- * with a fake clock: the conditional ADD counts per caller, grant and window, a refusal
- * is a 429 whose Retry-After reaches the window end, and a dead table fails closed.
+ * The per-caller rate limiter against a real embedded DynamoDB (dynalite) with a fake
+ * clock: the conditional ADD counts per caller, budget and window, an over-limit verdict
+ * carries a Retry-After to the window end, the instance then knows the caller is over with
+ * no I/O, and a dead table fails closed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -33,17 +34,18 @@ after(async () => {
   await dynamo?.stop();
 });
 
-function limiterAt(clock: { now: number }, defaultLimitPerMinute = 3) {
+function limiterAt(clock: { now: number }) {
   return makeDynamoRateLimiter({
     client: localDynamoClient(dynamo.url, CREDENTIALS),
     tableName: TABLE,
-    defaultLimitPerMinute,
     timeoutMs: 1_000,
     now: () => clock.now,
   });
 }
 
-async function refusal(attempt: Promise<void>): Promise<BrokerError> {
+const grantBudget = (grantId: string, limitPerMinute = 3) => ({ name: `grant:${grantId}`, limitPerMinute });
+
+async function refusal(attempt: Promise<unknown>): Promise<BrokerError> {
   const error = await attempt.then(
     () => undefined,
     (e: unknown) => e,
@@ -53,36 +55,61 @@ async function refusal(attempt: Promise<void>): Promise<BrokerError> {
 }
 
 describe('DynamoDB rate limiter', () => {
-  it('admits the limit within a window, then answers 429 with Retry-After to the window end', async () => {
+  it('admits the limit within a window, then says over with Retry-After to the window end', async () => {
     // Prepare
     const clock = { now: T0 };
     const limiter = limiterAt(clock);
     const caller = reportingCaller('burst-1');
+    const rates = [grantBudget('grant-a')];
     // Act
-    for (let i = 0; i < 3; i++) await limiter.consume(caller, 'grant-a', undefined, ampleBudget());
+    const admitted = [];
+    for (let i = 0; i < 3; i++) admitted.push(await limiter.charge(caller, rates, ampleBudget()));
     clock.now = T0 + 5_000;
-    const error = await refusal(limiter.consume(caller, 'grant-a', undefined, ampleBudget()));
+    const verdict = await limiter.charge(caller, rates, ampleBudget());
     // Assess
-    assert.equal(error.status, 429);
-    assert.equal(error.code, 'rate_limited');
-    assert.equal(error.retryAfterSeconds, 45);
+    assert.deepEqual(admitted, [{ over: false }, { over: false }, { over: false }]);
+    assert.deepEqual(verdict, { over: true, budget: 'grant:grant-a', retryAfterSeconds: 45, known: false });
+  });
+
+  it('then knows the caller is over until the window ends, without asking DynamoDB', async () => {
+    // Prepare
+    const clock = { now: T0 };
+    const limiter = limiterAt(clock);
+    const caller = reportingCaller('burst-2');
+    const rates = [grantBudget('grant-k', 1)];
+    await limiter.charge(caller, rates, ampleBudget());
+    const before = limiter.knownOver(caller, rates);
+    await limiter.charge(caller, rates, ampleBudget());
+    // Act
+    clock.now = T0 + 20_000;
+    const known = limiter.knownOver(caller, rates);
+    const otherBudget = limiter.knownOver(caller, [grantBudget('grant-other', 1)]);
+    clock.now = T0 - (T0 % WINDOW_MS) + WINDOW_MS;
+    const nextWindow = limiter.knownOver(caller, rates);
+    // Assess
+    assert.equal(before, undefined);
+    assert.deepEqual(known, { over: true, budget: 'grant:grant-k', retryAfterSeconds: 30, known: true });
+    assert.equal(otherBudget, undefined);
+    assert.equal(nextWindow, undefined);
   });
 
   it('does not count refused attempts, and opens a new window at the minute boundary', async () => {
     // Prepare
     const clock = { now: T0 };
-    const limiter = limiterAt(clock, 1);
+    const limiter = limiterAt(clock);
     const caller = awsCallerOf(ROTATION_JOB);
-    await limiter.consume(caller, 'grant-b', undefined, ampleBudget());
-    for (let i = 0; i < 5; i++) await refusal(limiter.consume(caller, 'grant-b', undefined, ampleBudget()));
+    const rates = [grantBudget('grant-b', 1)];
+    await limiter.charge(caller, rates, ampleBudget());
+    for (let i = 0; i < 5; i++) assert.equal((await limiter.charge(caller, rates, ampleBudget())).over, true);
     // Act
     clock.now = T0 - (T0 % WINDOW_MS) + WINDOW_MS;
-    await limiter.consume(caller, 'grant-b', undefined, ampleBudget());
+    const fresh = await limiter.charge(caller, rates, ampleBudget());
     // Assess
+    assert.deepEqual(fresh, { over: false });
     const item = await localDynamoClient(dynamo.url, CREDENTIALS).send(
       new GetItemCommand({
         TableName: TABLE,
-        Key: { windowKey: { S: windowKey(caller, 'grant-b', T0 - (T0 % WINDOW_MS)) } },
+        Key: { windowKey: { S: windowKey(caller, 'grant:grant-b', T0 - (T0 % WINDOW_MS)) } },
       }),
     );
     assert.equal(item.Item?.count?.N, '1', 'refused attempts must not raise the counter');
@@ -90,32 +117,50 @@ describe('DynamoDB rate limiter', () => {
     assert.ok(expiresAt * 1000 > T0 - (T0 % WINDOW_MS) + WINDOW_MS, 'TTL lies after the window end');
   });
 
-  it('counts each caller and each grant separately', async () => {
+  it('counts each caller and each budget separately', async () => {
     // Prepare
     const clock = { now: T0 };
-    const limiter = limiterAt(clock, 1);
+    const limiter = limiterAt(clock);
     const noisy = reportingCaller('noisy');
-    await limiter.consume(noisy, 'grant-c', undefined, ampleBudget());
+    await limiter.charge(noisy, [grantBudget('grant-c', 1)], ampleBudget());
     // Act
-    const otherCaller = limiter.consume(awsCallerOf(ROTATION_JOB), 'grant-c', undefined, ampleBudget());
-    const otherGrant = limiter.consume(noisy, 'grant-d', undefined, ampleBudget());
+    const otherCaller = await limiter.charge(
+      awsCallerOf(ROTATION_JOB),
+      [grantBudget('grant-c', 1)],
+      ampleBudget(),
+    );
+    const otherGrant = await limiter.charge(noisy, [grantBudget('grant-d', 1)], ampleBudget());
+    const requests = await limiter.charge(noisy, [{ name: 'requests', limitPerMinute: 1 }], ampleBudget());
+    const again = await limiter.charge(noisy, [grantBudget('grant-c', 1)], ampleBudget());
     // Assess
-    await assert.doesNotReject(otherCaller);
-    await assert.doesNotReject(otherGrant);
-    assert.equal((await refusal(limiter.consume(noisy, 'grant-c', undefined, ampleBudget()))).status, 429);
+    assert.deepEqual(
+      [otherCaller, otherGrant, requests],
+      [{ over: false }, { over: false }, { over: false }],
+    );
+    assert.equal(again.over, true);
   });
 
-  it('applies the grant override instead of the default', async () => {
-    // Prepare
-    const clock = { now: T0 };
-    const limiter = limiterAt(clock, 100);
-    const caller = reportingCaller('override');
-    await limiter.consume(caller, 'grant-e', 2, ampleBudget());
-    await limiter.consume(caller, 'grant-e', 2, ampleBudget());
+  it('charges every budget of a request and answers over when any one is', async () => {
+    // Prepare: a window of its own (callers of one role share their counters)
+    const clock = { now: T0 + 10 * WINDOW_MS };
+    const limiter = limiterAt(clock);
+    const caller = reportingCaller('two-budgets');
+    const rates = [{ name: 'requests', limitPerMinute: 10 }, grantBudget('grant-e', 2)];
     // Act
-    const error = await refusal(limiter.consume(caller, 'grant-e', 2, ampleBudget()));
-    // Assess
-    assert.equal(error.status, 429);
+    const verdicts = [];
+    for (let i = 0; i < 3; i++) verdicts.push(await limiter.charge(caller, rates, ampleBudget()));
+    // Assess: the third is over the grant budget; the request budget counted all three
+    assert.deepEqual(
+      verdicts.map((v) => v.over),
+      [false, false, true],
+    );
+    const item = await localDynamoClient(dynamo.url, CREDENTIALS).send(
+      new GetItemCommand({
+        TableName: TABLE,
+        Key: { windowKey: { S: windowKey(caller, 'requests', clock.now - (clock.now % WINDOW_MS)) } },
+      }),
+    );
+    assert.equal(item.Item?.count?.N, '3');
   });
 
   it('fails closed with 503 when the table cannot be reached', async () => {
@@ -123,11 +168,10 @@ describe('DynamoDB rate limiter', () => {
     const limiter = makeDynamoRateLimiter({
       client: localDynamoClient('http://127.0.0.1:9', CREDENTIALS),
       tableName: TABLE,
-      defaultLimitPerMinute: 60,
       timeoutMs: 1_000,
     });
     // Act
-    const error = await refusal(limiter.consume(reportingCaller(), 'grant-f', undefined, ampleBudget()));
+    const error = await refusal(limiter.charge(reportingCaller(), [grantBudget('grant-f')], ampleBudget()));
     // Assess
     assert.equal(error.status, 503);
     assert.equal(error.code, 'dependency_unavailable');
@@ -138,7 +182,9 @@ describe('DynamoDB rate limiter', () => {
     // Prepare
     const limiter = limiterAt({ now: T0 });
     // Act
-    const error = await refusal(limiter.consume(reportingCaller(), 'grant-g', undefined, ampleBudget(100)));
+    const error = await refusal(
+      limiter.charge(reportingCaller(), [grantBudget('grant-g')], ampleBudget(100)),
+    );
     // Assess
     assert.equal(error.status, 503);
   });

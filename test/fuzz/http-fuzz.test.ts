@@ -18,12 +18,11 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import type { Budget } from '../../lib/budget.js';
-import { rateLimited } from '../../lib/errors.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
 import type { AssumeRoleInput, IssuedSession, Issuer } from '../../lib/issuance/ports.js';
 import { mapStsError } from '../../lib/providers/aws-sts.js';
 import type { ProviderName } from '../../lib/providers/issuer.js';
-import { FakeAuditStore, noMetrics, sampleSession } from '../support/fakes.js';
+import { FakeAuditStore, noMetrics, sampleSession, TEST_RATE_LIMITS } from '../support/fakes.js';
 import { REPORTS_CEILING, sampleGrantsFile, sampleGrantsInput } from '../support/grants.js';
 import {
   checkSamples,
@@ -143,10 +142,13 @@ function brokerWith(injected: Faults) {
       clock: () => new Date(),
       roleChaining: true,
       rateLimiter: {
-        consume: async () => {
-          if (injected.overRate) throw rateLimited(17);
-        },
+        knownOver: () => undefined,
+        charge: async () =>
+          injected.overRate
+            ? { over: true, budget: 'requests', retryAfterSeconds: 17, known: false }
+            : { over: false },
       },
+      rateLimits: TEST_RATE_LIMITS,
       onAuditGap: (issuanceId, error) =>
         logs.logger.error('FAILED record not written', { issuanceId, error: String(error) }),
       metrics: noMetrics,

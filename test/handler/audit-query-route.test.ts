@@ -1,22 +1,27 @@
 /**
  * The audit-query route through the real HTTP chain: auditors only (checked before the
- * query string is even read), strict parameters, 404 for an unknown issuance.
+ * query string is even read, the refusal recorded as AUDIT_DENIED), a per-caller rate,
+ * strict parameters, 404 for an unknown issuance.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { makeAuditGate } from '../../lib/audit/audit-gate.js';
 import type { AuditQueries } from '../../lib/audit/queries.js';
 import { auditQueryRoute } from '../../lib/audit/query-route.js';
 import { type Caller, callerRefKey } from '../../lib/grants/caller.js';
 import { httpHandler } from '../../lib/http/handler.js';
+import { FakeAuditStore, FakeRateLimiter } from '../support/fakes.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
 const AUDITOR = 'arn:aws:sts::111111111111:assumed-role/security-audit/alice';
 const NOT_AUDITOR = 'arn:aws:sts::111111111111:assumed-role/reporting-service/w1';
 
-function setup() {
+function setup(options: { overAudit?: boolean } = {}) {
   const calls: unknown[][] = [];
-  const warnings: [string, unknown][] = [];
+  const audit = new FakeAuditStore();
+  const limiter = new FakeRateLimiter([], new Set(options.overAudit ? ['audit'] : []));
+  let ids = 0;
   const queries: AuditQueries = {
     list: async (filters, page, budget) => {
       calls.push(['list', filters, page, typeof budget.remainingMs()]);
@@ -30,8 +35,14 @@ function setup() {
   const auditorKey = callerRefKey('arn:aws:iam::111111111111:role/security-audit');
   const route = auditQueryRoute({
     queries,
-    allowList: { isAuditor: (caller: Caller) => caller.key === auditorKey },
-    logger: { warn: (message: string, fields?: unknown) => warnings.push([message, fields]) } as never,
+    admitAuditor: makeAuditGate({
+      allowList: { isAuditor: (caller: Caller) => caller.key === auditorKey },
+      audit,
+      rateLimiter: limiter,
+      limitPerMinute: 60,
+      newId: () => `01GATE${String(++ids).padStart(20, '0')}`,
+      clock: () => new Date('2025-03-11T00:00:00Z'),
+    }),
   });
   const handler = httpHandler(route, { logger: silentLogger(), maxBodyBytes: 1024 });
   const get = async (as: string, path: string, query?: Record<string, string>, id?: string) => {
@@ -45,13 +56,13 @@ function setup() {
     const response = await handler(event, buildContext());
     return { ...response, json: JSON.parse(String(response.body)) as Record<string, unknown> };
   };
-  return { get, calls, warnings };
+  return { get, calls, audit, limiter };
 }
 
 describe('GET /v1/issuances', () => {
-  it('refuses a non-auditor with a generic 403 before reading the query, and logs the caller', async () => {
+  it('refuses a non-auditor with a generic 403 before reading the query, and records AUDIT_DENIED', async () => {
     // Prepare
-    const { get, calls, warnings } = setup();
+    const { get, calls, audit } = setup();
     // Act
     const valid = await get(NOT_AUDITOR, '/v1/issuances', { caller: NOT_AUDITOR });
     const invalid = await get(NOT_AUDITOR, '/v1/issuances', { bogus: '1' });
@@ -60,13 +71,33 @@ describe('GET /v1/issuances', () => {
     assert.deepEqual([valid.statusCode, invalid.statusCode, own.statusCode], [403, 403, 403]);
     assert.equal(valid.json.detail, 'This caller may not perform this action.');
     assert.equal(calls.length, 0);
-    assert.equal(warnings.length, 3);
-    const [message, fields] = warnings[0] ?? [];
-    assert.equal(message, 'AUDIT_DENIED');
-    assert.equal(
-      (fields as { caller?: string } | undefined)?.caller,
-      'aws:111111111111:role/reporting-service',
-    );
+    assert.deepEqual(audit.decisions(), ['AUDIT_DENIED', 'AUDIT_DENIED', 'AUDIT_DENIED']);
+    assert.equal(audit.records[0]?.callerKey, 'aws:111111111111:role/reporting-service');
+    assert.equal(audit.records[0]?.reason, 'not_an_auditor');
+  });
+
+  it('charges every audit request to the caller, auditors included', async () => {
+    // Prepare
+    const { get, limiter } = setup();
+    // Act
+    await get(AUDITOR, '/v1/issuances');
+    await get(NOT_AUDITOR, '/v1/issuances');
+    // Assess
+    assert.deepEqual(limiter.charged, [['audit'], ['audit']]);
+  });
+
+  it('answers 429 over the audit rate: one RATE_LIMITED record, then none while the instance knows', async () => {
+    // Prepare
+    const { get, calls, audit } = setup({ overAudit: true });
+    // Act
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push((await get(NOT_AUDITOR, '/v1/issuances')).statusCode);
+    const auditor = await get(AUDITOR, '/v1/issuances');
+    // Assess
+    assert.deepEqual(statuses, [429, 429, 429, 429, 429]);
+    assert.equal(auditor.statusCode, 429);
+    assert.deepEqual(audit.decisions(), ['RATE_LIMITED', 'RATE_LIMITED']);
+    assert.equal(calls.length, 0);
   });
 
   it('passes an auditor validated filters: instants as ISO, limit defaulted, caller as given', async () => {

@@ -17,7 +17,14 @@ import type { RouteContract } from '../../lib/contracts/route.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { openApiRoute } from '../../lib/http/openapi.js';
-import { FakeAuditStore, FakeIssuer, noMetrics, noRateLimit, type Timeline } from '../support/fakes.js';
+import {
+  FakeAuditStore,
+  FakeIssuer,
+  noMetrics,
+  noRateLimit,
+  TEST_RATE_LIMITS,
+  type Timeline,
+} from '../support/fakes.js';
 import { REPORTS_ROLE, STRANGER, sampleGrantsFile } from '../support/grants.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
@@ -37,6 +44,7 @@ function issueHandler() {
       clock: () => new Date('2025-01-01T00:00:00.000Z'),
       roleChaining: true,
       rateLimiter: noRateLimit,
+      rateLimits: TEST_RATE_LIMITS,
       metrics: noMetrics,
       onAuditGap: () => {},
     },

@@ -9,7 +9,14 @@ import { describe, it } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
-import { FakeAuditStore, FakeIssuer, ignoreAuditGap, noMetrics, noRateLimit } from '../support/fakes.js';
+import {
+  FakeAuditStore,
+  FakeIssuer,
+  ignoreAuditGap,
+  noMetrics,
+  noRateLimit,
+  TEST_RATE_LIMITS,
+} from '../support/fakes.js';
 import { REPORTS_ROLE, ROTATION_JOB, sampleGrantsFile } from '../support/grants.js';
 import { buildContext, buildEvent, type EventOptions } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
@@ -28,6 +35,7 @@ function setup() {
       clock: () => new Date('2025-01-01T00:00:00.000Z'),
       roleChaining: true,
       rateLimiter: noRateLimit,
+      rateLimits: TEST_RATE_LIMITS,
       metrics: noMetrics,
       onAuditGap: ignoreAuditGap,
     },

@@ -12,6 +12,7 @@ import {
   noRateLimit,
   SECRET_ACCESS_KEY,
   SESSION_TOKEN,
+  TEST_RATE_LIMITS,
   type Timeline,
 } from '../support/fakes.js';
 import { REPORTS_ROLE, STRANGER, sampleGrantsFile } from '../support/grants.js';
@@ -34,6 +35,7 @@ function setup(logger: BrokerLogger = silentLogger()) {
       clock: () => new Date('2025-01-01T00:00:00.000Z'),
       roleChaining: true,
       rateLimiter: noRateLimit,
+      rateLimits: TEST_RATE_LIMITS,
       metrics: noMetrics,
       onAuditGap: (issuanceId, error) =>
         logger.error('FAILED record not written', {

@@ -58,9 +58,20 @@ describe('verify-grants composition', () => {
     // `{caller.name}` renders to the job, not to any caller.
     assert.deepEqual(reports?.sessionTags, { team: 'reporting', caller: 'broker-verify' });
     assert.equal(volcengine.calls[0]?.sourceIdentity, undefined);
-    assert.deepEqual(audit.decisions(), ['VERIFY', 'VERIFY', 'VERIFY']);
+    // Each check writes its INTENT before STS, then its VERIFY outcome.
+    assert.deepEqual([...audit.decisions()].sort(), [
+      'INTENT',
+      'INTENT',
+      'INTENT',
+      'VERIFY',
+      'VERIFY',
+      'VERIFY',
+    ]);
     assert.ok(
-      audit.records.every((record) => record.callerKey === VERIFY_CALLER_KEY && record.reason === 'ok'),
+      audit.records.every(
+        (record) =>
+          record.callerKey === VERIFY_CALLER_KEY && (record.decision === 'INTENT' || record.reason === 'ok'),
+      ),
     );
     assert.doesNotMatch(JSON.stringify(audit.records), new RegExp(`${SECRET_ACCESS_KEY}|${SESSION_TOKEN}`));
     assert.deepEqual(
@@ -84,7 +95,9 @@ describe('verify-grants composition', () => {
     const summary = await run();
     // Assess
     assert.deepEqual(summary, { checked: 3, ok: 2, failed: 1, disabled: 0, auditFailures: 0 });
-    const failed = audit.records.find((record) => record.grantId === 'tos-reader');
+    const failed = audit.records.find(
+      (record) => record.grantId === 'tos-reader' && record.decision === 'VERIFY',
+    );
     assert.equal(failed?.reason, 'not_allowed');
     assert.match(failed?.detail ?? '', /AccessDenied/);
     assert.deepEqual(
@@ -104,7 +117,8 @@ describe('verify-grants composition', () => {
     const outcome = run();
     // Assess
     await assert.rejects(outcome, /1 VERIFY record\(s\) not written/);
-    assert.equal(audit.records.length, 1);
+    // The check whose INTENT did not commit called no STS; the other wrote INTENT and VERIFY.
+    assert.deepEqual([...audit.decisions()].sort(), ['INTENT', 'VERIFY']);
     assert.ok(audit.records.every((record) => record.grantId !== 'reports-reader'));
     assert.ok(aws.calls.every((call) => !call.roleArn.endsWith(':role/reports-read')));
   });

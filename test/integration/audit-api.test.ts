@@ -75,14 +75,19 @@ const keys = (records: AuditRecord[]) => records.map((r) => `${r.issuanceId}#${r
 const expected = (keep: (r: AuditRecord) => boolean) => keys(trail.filter(keep).sort(newestFirst));
 
 describe('GET /v1/issuances on the local stack', () => {
-  it('refuses a non-auditor with 403 and logs the attempt with the caller', async () => {
+  it('refuses a non-auditor with 403 and records the attempt as AUDIT_DENIED', async () => {
     // Act
     const list = await getPage({}, 'reporting-service');
     const one = await fixture.call('reporting-service', 'GET', '/v1/issuances/ISS00000003');
     // Assess
     assert.equal(list.status, 403);
     assert.equal(one.status, 403);
-    assert.match(fixture.apiOutput(), /AUDIT_DENIED[^\n]*aws:111111111111:role\/reporting-service/);
+    const { body } = await getPage({
+      decision: 'AUDIT_DENIED',
+      caller: 'aws:111111111111:role/reporting-service',
+    });
+    assert.equal(body.items.length, 2);
+    assert.ok(body.items.every((item) => item.reason === 'not_an_auditor'));
   });
 
   it('answers who held an access key with one call, without any secret', async () => {

@@ -124,7 +124,7 @@ describe('fault matrix: STS', () => {
     );
   });
 
-  it('gives up on persistent throttling after bounded retries: 503 + Retry-After, FAILED record', async () => {
+  it('gives up on persistent throttling after bounded retries: 503 + Retry-After, and a terminal record', async () => {
     // Prepare
     fixture.stack.awsSts.injectFault({ kind: 'throttling', action: 'AssumeRole', count: 50 });
     // Act
@@ -134,8 +134,11 @@ describe('fault matrix: STS', () => {
     const calls = assumeRoleCalls().length;
     assert.ok(calls >= 1 && calls <= STS_MAX_ATTEMPTS, `${calls} AssumeRole calls`);
     const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
-    assert.deepEqual(decisionsOf(records), ['FAILED', 'INTENT']);
-    assert.equal(records.find((r) => r.decision === 'FAILED')?.reason, 'dependency_unavailable');
+    // Every attempt answered Throttling: FAILED. Cut off by the broker's own deadline between
+    // retries instead, the SDK cannot say whether the last attempt left: UNKNOWN (the safe side).
+    const terminal = calls === STS_MAX_ATTEMPTS ? 'FAILED' : 'UNKNOWN';
+    assert.deepEqual(decisionsOf(records), [terminal, 'INTENT'].sort());
+    assert.equal(records.find((r) => r.decision === terminal)?.reason, 'dependency_unavailable');
   });
 
   it('answers STS AccessDenied with a generic 403 and keeps the STS message for the audit', async () => {
@@ -165,7 +168,8 @@ describe('fault matrix: STS', () => {
     assert.ok(outcome.ms < STS_TIMEOUT_MS + 1_500, `answered after ${outcome.ms} ms`);
     assert.ok(outcome.ms < LAMBDA_TIMEOUT_MS / 2);
     const records = await recordsOfRequest(fixture.stack, String(outcome.body.requestId));
-    assert.deepEqual(decisionsOf(records), ['FAILED', 'INTENT']);
+    // Sent and never answered: a session may exist, so the outcome is UNKNOWN, not FAILED.
+    assert.deepEqual(decisionsOf(records), ['INTENT', 'UNKNOWN']);
   });
 });
 

@@ -1,7 +1,9 @@
 /**
- * Per-caller issuance rate limit through the local stack (invariant 13), with the limit
- * lowered to 5 a minute, and header spoofing (invariant 1): identity and source IP come
- * from the authenticated request, never from client headers.
+ * Per-caller rate limits through the local stack, with the issuance limit lowered to 5 a
+ * minute and the request limit to 12: a burst is cut with 429 + Retry-After, and a flood
+ * of refusals costs a bounded number of audit records (one RATE_LIMITED per warm instance
+ * that learns the caller is over), never one per request. And header spoofing: identity
+ * and source IP come from the authenticated request, never from client headers.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,11 +13,18 @@ import { devIdentity, type StackFixture, startStackFixture } from './stack-fixtu
 
 const LIMIT = 5;
 const BURST = 9;
+const REQUEST_LIMIT = 12;
+const FLOOD = 40;
 
 let fixture: StackFixture;
 
 before(async () => {
-  fixture = await startStackFixture({ apiEnv: { BROKER_RATE_LIMIT_PER_MINUTE: String(LIMIT) } });
+  fixture = await startStackFixture({
+    apiEnv: {
+      BROKER_RATE_LIMIT_PER_MINUTE: String(LIMIT),
+      BROKER_CALLER_REQUESTS_PER_MINUTE: String(REQUEST_LIMIT),
+    },
+  });
 });
 after(async () => {
   await fixture?.stop();
@@ -49,10 +58,17 @@ describe('per-caller rate limit', () => {
       assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${retryAfter}`);
       const body = (await response.json()) as { code: string; requestId: string };
       assert.equal(body.code, 'rate_limited');
+      // An instance that learns the caller is over closes its INTENT as RATE_LIMITED; one that
+      // already knew refuses before any write.
       const records = await recordsOfRequest(fixture.stack, body.requestId);
-      assert.deepEqual(
-        records.map((r) => [r.decision, r.reason, r.grantId]),
-        [['DENIED', 'rate_limited', 'reports-reader']],
+      const trail = records.map((r) => [r.decision, r.reason, r.grantId]);
+      const learned = [
+        ['INTENT', undefined, 'reports-reader'],
+        ['RATE_LIMITED', 'over_grant:reports-reader', 'reports-reader'],
+      ];
+      assert.ok(
+        trail.length === 0 || JSON.stringify(trail) === JSON.stringify(learned),
+        JSON.stringify(trail),
       );
     }
     assert.equal(
@@ -69,6 +85,32 @@ describe('per-caller rate limit', () => {
     // Assess
     assert.equal(otherCaller.status, 201, await otherCaller.clone().text());
     assert.equal(otherGrant.status, 201, await otherGrant.clone().text());
+  });
+});
+
+describe('a flood of refusals', () => {
+  it('answers 429 past the request limit and leaves a bounded number of records, not one per request', async () => {
+    // Prepare: mallory has no grant at all; every request would be a 403 and a DENIED record
+    await awayFromMinuteEnd(25_000);
+    const started = new Date().toISOString();
+    // Act: sequential, as a scripted flood would be sent
+    const statuses: number[] = [];
+    for (let i = 0; i < FLOOD; i++) statuses.push((await issue('mallory', 'reports-reader')).status);
+    // Assess
+    assert.deepEqual(
+      [statuses.filter((s) => s === 403).length, statuses.filter((s) => s === 429).length],
+      [REQUEST_LIMIT, FLOOD - REQUEST_LIMIT],
+    );
+    const { records } = await scanAudit(fixture.stack);
+    const mallorys = records.filter(
+      (r) => r.callerKey === 'aws:111111111111:user/mallory' && String(r.at) >= started,
+    );
+    const denied = mallorys.filter((r) => r.decision === 'DENIED').length;
+    const rateLimited = mallorys.filter((r) => r.decision === 'RATE_LIMITED').length;
+    assert.equal(denied, REQUEST_LIMIT);
+    // One per warm instance that learned it: the local stack runs a handful, never one per request.
+    assert.ok(rateLimited >= 1 && rateLimited <= 4, `RATE_LIMITED records: ${rateLimited}`);
+    assert.equal(mallorys.length, denied + rateLimited);
   });
 });
 

@@ -5,6 +5,7 @@
 import type { AuditRecord } from '../../lib/audit/record.js';
 import type { Budget } from '../../lib/budget.js';
 import { dependencyUnavailable } from '../../lib/errors.js';
+import type { Caller } from '../../lib/grants/caller.js';
 import type {
   AssumeRoleInput,
   AuditGapReporter,
@@ -12,7 +13,10 @@ import type {
   IssuanceMetrics,
   IssuedSession,
   Issuer,
+  RateBudget,
+  RateLimited,
   RateLimiter,
+  RateVerdict,
 } from '../../lib/issuance/ports.js';
 import type { ProviderName } from '../../lib/providers/issuer.js';
 
@@ -127,7 +131,41 @@ export const noMetrics: IssuanceMetrics = {
 };
 
 /** Explicitly no rate limit: for tests that are not about the rate limit. */
-export const noRateLimit: RateLimiter = { consume: async () => undefined };
+export const noRateLimit: RateLimiter = { knownOver: () => undefined, charge: async () => ({ over: false }) };
+
+/** Limits for use cases whose tests are not about the rate: the fake limiter decides. */
+export const TEST_RATE_LIMITS = { requestsPerMinute: 1_000, issuancesPerMinute: 1_000 };
+
+/**
+ * A rate limiter that answers over for the budgets named in `over` and remembers it as the
+ * real one does (the next request is `known`), fails with `failure`, and logs each charge
+ * on the shared timeline.
+ */
+export class FakeRateLimiter implements RateLimiter {
+  readonly charged: string[][] = [];
+  private readonly learned = new Set<string>();
+  failure: unknown;
+
+  constructor(
+    private readonly timeline: Timeline = [],
+    readonly over = new Set<string>(),
+  ) {}
+
+  knownOver(caller: Caller, budgets: readonly RateBudget[]): RateLimited | undefined {
+    const known = budgets.find((budget) => this.learned.has(`${caller.key}#${budget.name}`));
+    return known ? { over: true, budget: known.name, retryAfterSeconds: 30, known: true } : undefined;
+  }
+
+  async charge(caller: Caller, budgets: readonly RateBudget[], _budget: Budget): Promise<RateVerdict> {
+    this.charged.push(budgets.map((budget) => budget.name));
+    this.timeline.push('rate');
+    if (this.failure !== undefined) throw this.failure;
+    const over = budgets.find((budget) => this.over.has(budget.name));
+    if (!over) return { over: false };
+    this.learned.add(`${caller.key}#${over.name}`);
+    return { over: true, budget: over.name, retryAfterSeconds: 30, known: false };
+  }
+}
 
 /** Explicitly nobody to tell about an unwritten FAILED record: for tests that do not look. */
 export const ignoreAuditGap: AuditGapReporter = () => undefined;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AuditRecord } from '../../../lib/audit/record.js';
-import { BrokerError, rateLimited } from '../../../lib/errors.js';
+import { BrokerError } from '../../../lib/errors.js';
 import { makeAllowList } from '../../../lib/grants/allow-list.js';
 import type { Caller } from '../../../lib/grants/caller.js';
 import type { RequestFacts } from '../../../lib/http/request-facts.js';
@@ -19,6 +19,7 @@ import {
   noRateLimit,
   SECRET_ACCESS_KEY,
   SESSION_TOKEN,
+  TEST_RATE_LIMITS,
   type Timeline,
 } from '../../support/fakes.js';
 import {
@@ -63,6 +64,7 @@ function setup(options: SetupOptions = {}) {
     clock: () => NOW,
     roleChaining: true,
     rateLimiter: options.rateLimiter ?? noRateLimit,
+    rateLimits: TEST_RATE_LIMITS,
     metrics: noMetrics,
     onAuditGap: (issuanceId, error) => auditGaps.push({ issuanceId, error }),
   });
@@ -282,7 +284,11 @@ describe('issueCredentials: audit fails closed (invariant 8)', () => {
   it('keeps the STS error (not the audit one) when the FAILED record cannot be written, and reports the gap', async () => {
     // Prepare
     const { run, audit, aws, auditGaps } = setup();
-    aws.failWith(mapStsError(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' })));
+    aws.failWith(
+      mapStsError(
+        Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $metadata: { httpStatusCode: 400 } }),
+      ),
+    );
     audit.failOnDecision('FAILED');
     // Act
     const error = await rejection(run({ grant: 'reports-reader' }));
@@ -391,32 +397,15 @@ describe('issueCredentials: refusals are audited as DENIED (invariant 4)', () =>
     assert.deepEqual(JSON.parse(aws.calls[0]?.policy ?? 'null'), policy);
   });
 
-  it('refuses over the rate limit with 429, a DENIED record and no INTENT (invariant 13)', async () => {
-    // Prepare
-    const limiter: RateLimiter = {
-      consume: async () => {
-        throw rateLimited(30);
-      },
-    };
-    const { run, audit, aws } = setup({ rateLimiter: limiter });
-    // Act
-    const error = await rejection(run({ grant: 'reports-reader' }));
-    // Assess
-    assert.equal(error.status, 429);
-    assert.equal(error.retryAfterSeconds, 30);
-    assert.equal(aws.calls.length, 0);
-    assert.deepEqual(audit.decisions(), ['DENIED']);
-    assert.equal(audit.only('DENIED').reason, 'rate_limited');
-  });
-
-  it('answers 503 without an INTENT when the provider of the grant is not configured', async () => {
+  it('answers 503 without an INTENT, recorded FAILED, when the provider of the grant is not configured', async () => {
     // Prepare
     const { run, audit } = setup({ withoutVolcengine: true });
     // Act
     const error = await rejection(run({ grant: 'tos-reader' }));
     // Assess
     assert.equal(error.status, 503);
-    assert.deepEqual(audit.decisions(), []);
+    assert.deepEqual(audit.decisions(), ['FAILED']);
+    assert.equal(audit.only('FAILED').reason, 'provider_not_configured');
   });
 });
 

@@ -9,7 +9,14 @@ import { BrokerError } from '../../../lib/errors.js';
 import { makeAllowList } from '../../../lib/grants/allow-list.js';
 import { type IssueRequest, makeIssueCredentials } from '../../../lib/issuance/issue-credentials.js';
 import { ampleBudget } from '../../support/budget.js';
-import { FakeAuditStore, FakeIssuer, ignoreAuditGap, noMetrics, noRateLimit } from '../../support/fakes.js';
+import {
+  FakeAuditStore,
+  FakeIssuer,
+  ignoreAuditGap,
+  noMetrics,
+  noRateLimit,
+  TEST_RATE_LIMITS,
+} from '../../support/fakes.js';
 import {
   awsCallerOf,
   type GrantsFileInput,
@@ -35,6 +42,7 @@ function setup(edit: (input: GrantsFileInput) => void) {
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
     rateLimiter: noRateLimit,
+    rateLimits: TEST_RATE_LIMITS,
     metrics: noMetrics,
     onAuditGap: ignoreAuditGap,
   });

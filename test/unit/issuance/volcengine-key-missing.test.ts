@@ -11,7 +11,14 @@ import { makeAllowList } from '../../../lib/grants/allow-list.js';
 import { makeIssueCredentials } from '../../../lib/issuance/issue-credentials.js';
 import { makeVolcengineIssuer } from '../../../lib/providers/volcengine-sts.js';
 import { ampleBudget } from '../../support/budget.js';
-import { FakeAuditStore, FakeIssuer, noMetrics, noRateLimit, type Timeline } from '../../support/fakes.js';
+import {
+  FakeAuditStore,
+  FakeIssuer,
+  noMetrics,
+  noRateLimit,
+  TEST_RATE_LIMITS,
+  type Timeline,
+} from '../../support/fakes.js';
 import { reportingCaller, sampleGrantsFile } from '../../support/grants.js';
 
 const NAMES = {
@@ -40,6 +47,7 @@ function setup(values: Record<string, string>) {
     clock: () => new Date('2025-01-01T00:00:00.000Z'),
     roleChaining: true,
     rateLimiter: noRateLimit,
+    rateLimits: TEST_RATE_LIMITS,
     metrics: noMetrics,
     onAuditGap: () => undefined,
   });

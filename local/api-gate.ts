@@ -23,6 +23,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { listenOnLoopback } from './ports.js';
 
 export interface ApiGateOptions {
   /** Port the gate listens on (127.0.0.1). */
@@ -67,10 +68,7 @@ export async function startApiGate(options: ApiGateOptions): Promise<ApiGate> {
       );
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
+  await listenOnLoopback(server, options.port);
   return {
     stop: async () => {
       agent.destroy();

@@ -1,5 +1,5 @@
 /** Loopback port helpers: free ports for tests, and a clear message when a port is taken. */
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 
 export class PortInUseError extends Error {
   constructor(
@@ -40,4 +40,13 @@ export async function waitForHttp(url: string, timeoutMs: number, isAlive: () =>
     }
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** Binds a local server to 127.0.0.1 only (0 → a free port) and resolves the port it got. */
+export async function listenOnLoopback(server: Server, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -6,9 +6,9 @@
  * SigV4 signature (service `ssm`) of one of them. Dev and test only, never deployed.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type SigningIdentity, verifySigV4 } from '../auth/sigv4-verifier.js';
 import { flatHeaders, readBody, send } from '../aws-sts-emulator/http.js';
+import { listenOnLoopback } from '../ports.js';
 
 export interface SsmEmulatorOptions {
   port: number;
@@ -133,11 +133,7 @@ export async function startSsmEmulator(options: SsmEmulatorOptions): Promise<Ssm
   }
 
   const server = createServer((request, response) => void handle(request, response));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server, options.port);
   return {
     url: `http://127.0.0.1:${port}`,
     calls: () => calls,

@@ -7,6 +7,8 @@
  * that a spreadsheet would run as a formula are neutralized, and table cells lose
  * control characters so a crafted user agent cannot drive the auditor's terminal.
  */
+import { AUDIT_RECORD_FIELDS, type AuditRecordField } from '../lib/contracts/audit-record.js';
+
 export type Row = Record<string, unknown>;
 export type FormatName = 'table' | 'json' | 'csv' | 'ndjson';
 export const FORMATS: readonly FormatName[] = ['table', 'json', 'csv', 'ndjson'];
@@ -18,34 +20,10 @@ export interface Formatter {
   end(): string;
 }
 
-/** Every field of an audit record, in the order compliance exports expect. */
-export const CSV_COLUMNS = [
-  'at',
-  'decision',
-  'issuanceId',
-  'callerKey',
-  'callerPrincipal',
-  'callerKind',
-  'grantId',
-  'provider',
-  'roleArn',
-  'durationSeconds',
-  'durationBound',
-  'expiration',
-  'accessKeyId',
-  'assumedRoleArn',
-  'sourceIdentity',
-  'roleSessionName',
-  'reason',
-  'detail',
-  'policySha256',
-  'policySize',
-  'packedPolicySize',
-  'requestId',
-  'sourceIp',
-  'userAgent',
-] as const;
+/** Every field of an audit record, in the order compliance exports expect (the contract's list). */
+export const CSV_COLUMNS = AUDIT_RECORD_FIELDS;
 
+/** The fields that fit a screen, in the same order. */
 export const TABLE_COLUMNS = [
   'at',
   'decision',
@@ -55,7 +33,7 @@ export const TABLE_COLUMNS = [
   'accessKeyId',
   'expiration',
   'reason',
-] as const;
+] as const satisfies readonly AuditRecordField[];
 
 export function makeFormatter(format: FormatName): Formatter {
   switch (format) {

@@ -9,6 +9,8 @@
  * repeated by later pages of the same listing.
  */
 import type { Budget } from '../budget.js';
+import type { IssuanceHistoryBody } from '../contracts/get-issuance.js';
+import type { AuditPageBody } from '../contracts/list-issuances.js';
 import { invalidCursor } from '../errors.js';
 import type { CursorPosition, CursorSealer } from './cursor.js';
 import {
@@ -18,9 +20,8 @@ import {
   planQuery,
   type QueryPlan,
 } from './query-plan.js';
-import type { AuditDecision } from './record.js';
 import type { TimeRange } from './time-range.js';
-import { type AuditRecordView, byTimeThenDecision, type StoredItem, toRecordView } from './view.js';
+import { byTimeThenDecision, type StoredItem, toRecordView } from './view.js';
 
 export type StartKey = Record<string, string>;
 
@@ -42,19 +43,10 @@ export interface AuditReader {
   issuanceRecords(issuanceId: string, budget: Budget): Promise<StoredItem[]>;
 }
 
-export interface AuditPage {
-  items: AuditRecordView[];
-  cursor?: string;
-  servedBy: { index: IndexName; postFilters: string[] };
-}
-
-export type IssuanceStatus = Exclude<AuditDecision, 'INTENT'> | 'UNCONFIRMED';
-
-export interface IssuanceHistory {
-  issuanceId: string;
-  status: IssuanceStatus;
-  items: AuditRecordView[];
-}
+/** The answers of GET /v1/issuances and GET /v1/issuances/{id}, as their contracts define them. */
+export type AuditPage = AuditPageBody;
+export type IssuanceHistory = IssuanceHistoryBody;
+export type IssuanceStatus = IssuanceHistory['status'];
 
 export interface AuditQueriesDeps {
   reader: AuditReader;

@@ -6,40 +6,12 @@
  * one DRY_RUN. Secrets have no field here by construction (invariant 10): the type has no
  * place for a secret access key or session token.
  */
-import type { AuditDecision } from '../contracts/audit-record.js';
+import type { AuditDecision, AuditRecordBody } from '../contracts/audit-record.js';
 
 export type { AuditDecision };
 
-export interface AuditRecord {
-  issuanceId: string;
-  decision: AuditDecision;
-  /** ISO 8601 time of this record. */
-  at: string;
-  /** Stable caller key (aws:{account}:role/{name} or oidc:{issuer}#{sub}). */
-  callerKey: string;
-  /** The principal as authenticated (assumed-role ARN with session, or issuer#subject). */
-  callerPrincipal: string;
-  callerKind: 'aws' | 'oidc';
-  reason?: string;
-  /** Internal detail (provider error messages); for auditors, never for the caller. */
-  detail?: string;
-  grantId?: string;
-  provider?: string;
-  roleArn?: string;
-  durationSeconds?: number;
-  durationBound?: string;
-  expiration?: string;
-  accessKeyId?: string;
-  assumedRoleArn?: string;
-  sourceIdentity?: string;
-  roleSessionName?: string;
-  policySha256?: string;
-  policySize?: number;
-  packedPolicySize?: number;
-  requestId?: string;
-  sourceIp?: string;
-  userAgent?: string;
-}
+/** The shape auditors receive (lib/contracts/audit-record.ts) is the shape stored: one definition. */
+export type AuditRecord = AuditRecordBody;
 
 /** Index keys derived from a record: sortable by time, unique per record. */
 export function indexKeys(record: AuditRecord): { record: string; ts: string; day: string } {

@@ -1,8 +1,11 @@
 /**
- * What an auditor sees of a stored audit item: the AuditRecord fields by name, nothing
- * else. A whitelist rather than "the item minus index keys", so an attribute that was
- * never meant for the response (a future field, a stray write) cannot leak through.
+ * What an auditor sees of a stored audit item: the fields of the audit record contract
+ * (lib/contracts/audit-record.ts) by name, nothing else. A whitelist rather than "the item
+ * minus index keys", so an attribute that was never meant for the response (a future
+ * field, a stray write) cannot leak through.
  */
+import * as z from 'zod';
+import { auditRecord } from '../contracts/audit-record.js';
 import type { AuditRecord } from './record.js';
 
 /** A table item as the adapter reads it (flat strings and numbers). */
@@ -10,29 +13,12 @@ export type StoredItem = Record<string, string | number>;
 
 export type AuditRecordView = AuditRecord;
 
-const TEXT_FIELDS = [
-  'reason',
-  'detail',
-  'grantId',
-  'provider',
-  'roleArn',
-  'durationBound',
-  'expiration',
-  'accessKeyId',
-  'assumedRoleArn',
-  'sourceIdentity',
-  'roleSessionName',
-  'policySha256',
-  'requestId',
-  'sourceIp',
-  'userAgent',
-] as const satisfies readonly (keyof AuditRecord)[];
-
-const NUMBER_FIELDS = [
-  'durationSeconds',
-  'policySize',
-  'packedPolicySize',
-] as const satisfies readonly (keyof AuditRecord)[];
+/** The contract's optional fields in its order, each with the JSON type it holds. */
+const OPTIONAL_FIELDS = Object.entries(auditRecord.shape).flatMap(([name, field]) =>
+  field instanceof z.ZodOptional
+    ? [{ name, type: field.unwrap() instanceof z.ZodNumber ? 'number' : 'string' }]
+    : [],
+);
 
 const text = (item: StoredItem, name: string) => {
   const value = item[name];
@@ -49,13 +35,10 @@ export function toRecordView(item: StoredItem): AuditRecordView {
     callerPrincipal: text(item, 'callerPrincipal'),
     callerKind: text(item, 'callerKind') === 'oidc' ? 'oidc' : 'aws',
   };
-  for (const name of TEXT_FIELDS) {
+  for (const { name, type } of OPTIONAL_FIELDS) {
     const value = item[name];
-    if (typeof value === 'string') view[name] = value;
-  }
-  for (const name of NUMBER_FIELDS) {
-    const value = item[name];
-    if (typeof value === 'number') view[name] = value;
+    // A value of another type than the contract's is not shown (it could not be parsed).
+    if (typeof value === type) Object.assign(view, { [name]: value });
   }
   return view;
 }

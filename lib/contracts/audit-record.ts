@@ -58,3 +58,37 @@ export const auditRecord = z
   );
 
 export type AuditRecordBody = z.infer<typeof auditRecord>;
+
+export type AuditRecordField = keyof AuditRecordBody;
+
+/**
+ * Every field of an audit record, in the order exports show them (the columns of
+ * `broker audit --format csv`): when and what, who, the session, why, then the request.
+ * test/unit/contracts/audit-record.test.ts checks it names each field of `auditRecord` once.
+ */
+export const AUDIT_RECORD_FIELDS = [
+  'at',
+  'decision',
+  'issuanceId',
+  'callerKey',
+  'callerPrincipal',
+  'callerKind',
+  'grantId',
+  'provider',
+  'roleArn',
+  'durationSeconds',
+  'durationBound',
+  'expiration',
+  'accessKeyId',
+  'assumedRoleArn',
+  'sourceIdentity',
+  'roleSessionName',
+  'reason',
+  'detail',
+  'policySha256',
+  'policySize',
+  'packedPolicySize',
+  'requestId',
+  'sourceIp',
+  'userAgent',
+] as const satisfies readonly AuditRecordField[];

@@ -4,6 +4,7 @@
  */
 import type { LatestChecks } from '../audit/latest-checks.js';
 import { type Grant, grantRole } from '../config/grants-schema.js';
+import type { GrantsListBody } from '../contracts/list-grants.js';
 import { forbidden } from '../errors.js';
 import type { Route } from '../http/handler.js';
 import type { AllowList } from './allow-list.js';
@@ -11,7 +12,7 @@ import type { AllowList } from './allow-list.js';
 export interface ListGrantsDeps {
   allowList: Pick<AllowList, 'isAuditor' | 'grants'>;
   latestChecks: LatestChecks;
-  deniedCallers: readonly unknown[];
+  deniedCallers: GrantsListBody['deniedCallers'];
 }
 
 export function listGrantsRoute(deps: ListGrantsDeps): Route {
@@ -32,7 +33,7 @@ export function listGrantsRoute(deps: ListGrantsDeps): Route {
             lastCheck: checks.get(grant.id) ?? null,
           })),
           deniedCallers: deps.deniedCallers,
-        },
+        } satisfies GrantsListBody,
       };
     },
   };

@@ -3,7 +3,7 @@
  * mints with (GetCallerIdentity, and a GetItem on the audit table), so "healthy" means
  * "can issue", not merely "the Lambda started".
  */
-
+import type { HealthReportBody } from '../contracts/health.js';
 import type { Route } from '../http/handler.js';
 import type { AuditStore } from '../issuance/ports.js';
 import type { IdentityProbe } from '../providers/aws-sts.js';
@@ -25,7 +25,12 @@ export function healthRoute(deps: HealthDeps): Route {
       ]);
       return {
         status: 200,
-        body: { status: 'ok', version: deps.version, identity, table: { name: deps.table, status: 'ok' } },
+        body: {
+          status: 'ok',
+          version: deps.version,
+          identity,
+          table: { name: deps.table, status: 'ok' },
+        } satisfies HealthReportBody,
       };
     },
   };

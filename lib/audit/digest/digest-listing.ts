@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import type { Budget } from '../../budget.js';
-import type { sealedDigest } from '../../contracts/audit-evidence.js';
+import type { DigestPageBody } from '../../contracts/audit-evidence.js';
 import { invalidCursor } from '../../errors.js';
 import { checkRange, type TimeRange } from '../time-range.js';
 import { readPayload, type SealedDigest } from './digest.js';
@@ -15,7 +15,7 @@ import type { DigestStore } from './ports.js';
 /** Leaf lines per page at most (about 2 MB of JSON): a page of large windows holds fewer digests. */
 export const MAX_LEAVES_PER_PAGE = 20_000;
 
-type DigestView = z.infer<typeof sealedDigest>;
+type DigestView = DigestPageBody['items'][number];
 
 const cursorSchema = z.strictObject({
   a: z.iso.datetime(),
@@ -27,7 +27,7 @@ export function makeDigestListing(deps: { store: DigestStore }) {
   return async function listDigests(
     query: { from?: string; to?: string; limit: number; cursor?: string },
     budget: Budget,
-  ): Promise<{ items: DigestView[]; cursor?: string }> {
+  ): Promise<DigestPageBody> {
     const range = checkRange({ from: query.from, to: query.to });
     const after = query.cursor === undefined ? undefined : openCursor(query.cursor, range);
     const page = await deps.store.list(range, { limit: query.limit, after }, budget);

@@ -21,6 +21,7 @@ import { chooseSessionPolicy } from '../lib/issuance/session-policy.js';
 import { checkContainment, parsePolicyDocument } from '../lib/policy/index.js';
 import { escapes } from '../test/support/bounded-iam-oracle.js';
 import { awsGrantOf } from '../test/support/grants.js';
+import { seededRandom } from '../test/support/seeded-random.js';
 import { appendResult } from './support/results.js';
 
 const CASES = Number(process.argv[2] ?? 300);
@@ -28,17 +29,6 @@ const SEED = Number(process.argv[3] ?? 17);
 
 type Random = (below: number) => number;
 type Decision = { document: string } | { reason: string };
-
-function makeRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % below;
-  };
-}
 
 const pick = <T>(random: Random, items: readonly T[]): T => items[random(items.length)] as T;
 const some = <T>(random: Random, items: readonly T[], max: number): T[] => [
@@ -223,7 +213,7 @@ const reasonKind = (reason: string) =>
     .replace(/`[^`]*`/g, '…');
 
 function main() {
-  const random = makeRandom(SEED);
+  const random = seededRandom(SEED);
   const tally = {
     cases: 0,
     contained: 0,

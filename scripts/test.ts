@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededFraction } from '../test/support/seeded-random.js';
 
 const args = process.argv.slice(2);
 const filters = args.filter((arg) => !arg.startsWith('--'));
@@ -68,24 +69,13 @@ function arrange(files: string[]) {
   } else if (shuffle) {
     const given = Number(shuffle.split('=')[1]);
     const seed = Number.isInteger(given) ? given : Math.floor(Math.random() * 2 ** 31);
-    const random = mulberry32(seed);
+    const random = seededFraction(seed);
     for (let index = files.length - 1; index > 0; index--) {
       const other = Math.floor(random() * (index + 1));
       [files[index], files[other]] = [files[other] as string, files[index] as string];
     }
     console.log(`test files shuffled with seed ${seed} (npm test -- --shuffle=${seed} replays this order)`);
   }
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 /** Runs every file in a runner of its own: a file that needs another one first fails here. */

@@ -46,7 +46,7 @@ export function makeCursorSealer(key: string | (() => string)): CursorSealer {
 
   return {
     seal(value) {
-      const payload = Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+      const payload = encodeCursorPayload(value);
       return `${payload}.${mac(payload).toString('base64url')}`;
     },
     open(cursor) {
@@ -56,17 +56,26 @@ export function makeCursorSealer(key: string | (() => string)): CursorSealer {
       const expected = mac(payload);
       // timingSafeEqual throws on unequal lengths: check first, without leaking more than the length.
       if (given.length !== MAC_BYTES || !timingSafeEqual(given, expected)) throw invalidCursor();
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-      } catch {
-        throw invalidCursor();
-      }
-      const parsed = position.safeParse(decoded);
-      if (!parsed.success) throw invalidCursor();
-      return parsed.data;
+      return decodeCursorPayload(payload, position);
     },
   };
+}
+
+/** A cursor's payload: its JSON, base64url-encoded (opaque to the client, not secret). */
+export const encodeCursorPayload = (value: unknown): string =>
+  Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+/** Reads a payload back against its schema; anything else is a 400 invalid_cursor. */
+export function decodeCursorPayload<T>(payload: string, schema: z.ZodType<T>): T {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  const parsed = schema.safeParse(decoded);
+  if (!parsed.success) throw invalidCursor();
+  return parsed.data;
 }
 
 /** Short stable digest of the normalized filters, so a cursor only continues its own query. */

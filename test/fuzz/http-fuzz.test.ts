@@ -24,15 +24,10 @@ import { mapStsError } from '../../lib/providers/aws-sts.js';
 import type { ProviderName } from '../../lib/providers/issuer.js';
 import { FakeAuditStore, noMetrics, sampleSession, TEST_RATE_LIMITS } from '../support/fakes.js';
 import { REPORTS_CEILING, sampleGrantsFile, sampleGrantsInput } from '../support/grants.js';
-import {
-  checkSamples,
-  type OraclePolicy,
-  samplePairs,
-  seededRandom,
-  WIDE_ALPHABET,
-} from '../support/iam-oracle.js';
+import { checkSamples, type OraclePolicy, samplePairs, WIDE_ALPHABET } from '../support/iam-oracle.js';
 import { buildContext, buildEvent } from '../support/lambda.js';
 import { type CapturedLogs, capturingLogger } from '../support/logs.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { authorizer, type Faults, faults, headers, rawBody } from './http-arbitraries.js';
 import { fuzzRuns } from './policy-support.js';
 

@@ -21,8 +21,8 @@ import {
   readingsOf,
   resourceRegExp,
   samplePairs,
-  seededRandom,
 } from '../support/iam-oracle.js';
+import { seededRandom } from '../support/seeded-random.js';
 import { evaluate } from './policy-evaluate.js';
 import {
   ACTION_CHARS,

@@ -10,7 +10,8 @@ import {
   type Statement,
   splitSegments,
 } from '../../lib/policy/index.js';
-import { seededRandom, WIDE_ALPHABET } from '../support/iam-oracle.js';
+import { WIDE_ALPHABET } from '../support/iam-oracle.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 export const SHAPES: Record<PolicyDialect, { prefix: string; count: number }> = {
   aws: { prefix: 'arn', count: 6 },

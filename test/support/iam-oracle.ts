@@ -235,18 +235,6 @@ export function checkSamples(
   return { witnessed, escaped: undefined };
 }
 
-/** Deterministic PRNG (mulberry32): `random(n)` is an integer in [0, n). */
-export function seededRandom(seed: number): (below: number) => number {
-  let state = seed >>> 0;
-  return (below) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) % below;
-  };
-}
-
 /**
  * Letters of both cases (with Z/z, the ends of the case ranges), digits, and the ASCII
  * punctuation right around the case ranges (`@ [ \ ] ^ _ \``, `{ | } ~`): where an

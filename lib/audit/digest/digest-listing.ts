@@ -8,6 +8,7 @@ import * as z from 'zod';
 import type { Budget } from '../../budget.js';
 import type { DigestPageBody } from '../../contracts/audit-evidence.js';
 import { invalidCursor } from '../../errors.js';
+import { decodeCursorPayload, encodeCursorPayload } from '../cursor.js';
 import { checkRange, type TimeRange } from '../time-range.js';
 import { readPayload, type SealedDigest } from './digest.js';
 import type { DigestStore } from './ports.js';
@@ -66,20 +67,10 @@ function toView(digest: SealedDigest): DigestView {
 }
 
 const sealCursor = (after: string, range: TimeRange) =>
-  Buffer.from(JSON.stringify({ a: after, f: range.from ?? null, t: range.to ?? null }), 'utf8').toString(
-    'base64url',
-  );
+  encodeCursorPayload({ a: after, f: range.from ?? null, t: range.to ?? null });
 
 function openCursor(cursor: string, range: TimeRange): string {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success || parsed.data.f !== (range.from ?? null) || parsed.data.t !== (range.to ?? null)) {
-    throw invalidCursor();
-  }
-  return parsed.data.a;
+  const position = decodeCursorPayload(cursor, cursorSchema);
+  if (position.f !== (range.from ?? null) || position.t !== (range.to ?? null)) throw invalidCursor();
+  return position.a;
 }

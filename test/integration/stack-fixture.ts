@@ -29,6 +29,8 @@ export interface StackFixture {
   stack: LocalStack;
   /** Everything serverless-offline printed: the broker's log lines. */
   apiOutput(): string;
+  /** Where serverless-esbuild put this stack's function bundles. */
+  buildDir: string;
   call(
     as: string,
     method: 'GET' | 'POST',
@@ -43,6 +45,7 @@ export async function startStackFixture(
   options: { apiEnv?: Record<string, string>; grantsFile?: string } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'broker-it-'));
+  const esbuildDir = join('.test-tmp', `esbuild-${basename(dataDir)}`);
   let output = '';
   const stack = await startLocalStack({
     ports: { api: 0, lambda: 0, dynamodb: 0, awsSts: 0, volcengineSts: 0, ssm: 0 },
@@ -53,7 +56,7 @@ export async function startStackFixture(
     apiEnv: {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       // One esbuild folder per stack (serverless.yml): test files run in parallel.
-      BROKER_ESBUILD_WORK_FOLDER: join('.test-tmp', `esbuild-${basename(dataDir)}`),
+      BROKER_ESBUILD_WORK_FOLDER: esbuildDir,
       ...options.apiEnv,
     },
     onApiOutput: (chunk) => {
@@ -63,8 +66,9 @@ export async function startStackFixture(
   const fixture: StackFixture = {
     stack,
     apiOutput: () => output,
-    call: (as, method, path, body, init = {}) =>
-      signedFetch(
+    buildDir: join(esbuildDir, '.build'),
+    call: async (as, method, path, body, init = {}) => {
+      const response = await signedFetch(
         `${stack.apiUrl}${path}`,
         {
           method,
@@ -72,11 +76,19 @@ export async function startStackFixture(
           ...init,
         },
         devIdentity(as),
-      ),
+      );
+      // A 502 or 504 comes from the local gate: what the stack printed is the only clue to why.
+      if (response.status === 502 || response.status === 504) {
+        process.stderr.write(
+          `local stack: ${response.status} for ${method} ${path}; its last output:\n${output.slice(-4000)}\n`,
+        );
+      }
+      return response;
+    },
     stop: async () => {
       await stack.stop();
       rmSync(dataDir, { recursive: true, force: true });
-      rmSync(join('.test-tmp', `esbuild-${basename(dataDir)}`), { recursive: true, force: true });
+      rmSync(esbuildDir, { recursive: true, force: true });
     },
   };
   return fixture;

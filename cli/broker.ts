@@ -21,7 +21,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/creds.js')).credsCommand,
   },
   grants: {
-    summary: 'List the grants of the running configuration with their last check (auditors)',
+    summary: 'List your grants: role, durations, ceiling (--all: every grant, auditors)',
     load: async () => (await import('./commands/grants.js')).grantsCommand,
   },
   health: {

@@ -83,23 +83,27 @@ function table(): Formatter {
       for (const row of page) rows.push(TABLE_COLUMNS.map((c) => tableCell(row[c])));
       return '';
     },
-    end() {
-      if (rows.length === 0) return '(no records)\n';
-      const header: string[] = [...TABLE_COLUMNS];
-      const widths = header.map((name, n) =>
-        Math.max(name.length, ...rows.map((row) => row[n]?.length ?? 0)),
-      );
-      const line = (cells: string[]) =>
-        `${cells
-          .map((cell, n) => cell.padEnd(widths[n] ?? 0))
-          .join('  ')
-          .trimEnd()}\n`;
-      return line(header) + line(widths.map((w) => '-'.repeat(w))) + rows.map(line).join('');
-    },
+    end: () => (rows.length === 0 ? '(no records)\n' : textTable([...TABLE_COLUMNS], rows)),
   };
 }
 
+/** Columns padded to their widest cell, under a header and a rule; cells already made safe. */
+export function textTable(header: readonly string[], rows: readonly string[][]): string {
+  const widths = header.map((name, n) => Math.max(name.length, ...rows.map((row) => row[n]?.length ?? 0)));
+  const line = (cells: readonly string[]) =>
+    `${cells
+      .map((cell, n) => cell.padEnd(widths[n] ?? 0))
+      .join('  ')
+      .trimEnd()}\n`;
+  return line(header) + line(widths.map((w) => '-'.repeat(w))) + rows.map(line).join('');
+}
+
 const MAX_TABLE_CELL = 80;
+
+/** Text of several lines for the terminal: line breaks kept, every other control character replaced. */
+export const terminalText = (text: string): string =>
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: replacing them is the point.
+  text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?');
 
 export function tableCell(value: unknown): string {
   if (value === undefined || value === null) return '';

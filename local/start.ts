@@ -58,6 +58,7 @@ Local credential broker is up (stage local, grants ${grantsFile}).
   OIDC issuer       ${stack.jwt.issuer} (JWKS ${stack.jwt.jwksFile})
 
 Try it (signed with a dev identity from local/dev-identities.json):
+  npx broker grants --local --as reporting-service --endpoint ${stack.apiUrl}   # its grants: role, durations, ceiling
   npx broker creds --local --as reporting-service --grant reports-reader --format json --endpoint ${stack.apiUrl}
   npx broker creds --local --as mallory --role-arn arn:aws:iam::222222222222:role/reports-read --endpoint ${stack.apiUrl}   # 403
   npx broker creds --local --as rotation-job --grant doris-vault-rotation --duration 3601 --endpoint ${stack.apiUrl}   # 400: role chaining caps at 3600

@@ -7,8 +7,13 @@
  * branch on, and never a stack trace.
  */
 import { readFileSync } from 'node:fs';
-import type { IssueInput } from '../../lib/client/broker-api.js';
-import { CREDENTIAL_FORMATS, type CredentialsFormat, formatCredentials } from '../../lib/client/formats.js';
+import type { BrokerApi, IssueInput } from '../../lib/client/broker-api.js';
+import {
+  assertCredentialProcessProvider,
+  CREDENTIAL_FORMATS,
+  type CredentialsFormat,
+  formatCredentials,
+} from '../../lib/client/formats.js';
 import { CONNECTION_OPTIONS, EXIT, UsageError } from '../command.js';
 import { connect } from '../connection.js';
 import { defineCommand, type Values } from '../define-command.js';
@@ -28,7 +33,8 @@ Prints short-lived credentials issued by the broker.
   --local --as NAME     sign as a dev identity of the local stack (local/dev-identities.json)
 
 --format env prints export lines for the grant's provider: AWS_* for AWS, VOLC_* and
-VOLCENGINE_* for Volcengine. json includes the provider.
+VOLCENGINE_* for Volcengine. json includes the provider. credential-process first asks
+for your grants (GET /v1/grants/mine) and refuses a Volcengine grant before any issuance.
 Signs with your ambient AWS credentials (the SDK's default chain) unless --local.
 Exit codes: 0 ok, 1 usage or invalid request, 2 not authenticated or not allowed,
 3 broker or network unavailable, or an answer the broker never gives.
@@ -57,11 +63,27 @@ export const credsCommand = defineCommand({
       await io.stdout(`${JSON.stringify(await api.dryRun(request), null, 2)}\n`);
       return EXIT.ok;
     }
+    if (format === 'credential-process') await refuseOtherProviders(api, request);
     const issued = await api.issueCredentials(request);
     await io.stdout(`${formatCredentials(issued, format)}\n`);
     return EXIT.ok;
   },
 });
+
+/**
+ * credential_process carries AWS credentials only. The provider of the grant is asked first
+ * (GET /v1/grants/mine), so a Volcengine grant is refused before anything is minted rather
+ * than after an issuance whose credentials would be thrown away. A grant missing from the
+ * list goes on to the broker, which refuses (and records) it itself; if the grants file
+ * changed in between, formatCredentials still refuses the answer.
+ */
+async function refuseOtherProviders(api: BrokerApi, request: IssueInput): Promise<void> {
+  const { grants } = await api.listMyGrants();
+  for (const grant of grants) {
+    const named = 'grant' in request ? grant.id === request.grant : grant.role === request.roleArn;
+    if (named) assertCredentialProcessProvider(grant.provider);
+  }
+}
 
 function parseFormat(value: string | undefined): CredentialsFormat {
   if (value === undefined) return 'credential-process';

@@ -57,7 +57,11 @@ module.exports = async ({ resolveVariable }) => {
       [...routes('GET', '/v1/issuances'), ...routes('GET', '/v1/issuances/{id}')],
       local ? {} : { environment: secrets.auditQuery },
     ),
-    listGrants: fn('list-grants', 'ListGrantsRole', routes('GET', '/v1/grants')),
+    // GET /v1/grants (auditors) and GET /v1/grants/mine (any caller's own grants).
+    listGrants: fn('list-grants', 'ListGrantsRole', [
+      ...routes('GET', '/v1/grants'),
+      ...routes('GET', '/v1/grants/mine'),
+    ]),
     // Audit evidence for auditors: the digest chain, and the key that verifies it.
     auditDigests: fn('audit-digests', 'AuditDigestsRole', routes('GET', '/v1/audit/digests')),
     auditPublicKey: fn(

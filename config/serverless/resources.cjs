@@ -282,12 +282,14 @@ module.exports = async ({ resolveVariable }) => {
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
     ]),
     // GET /v1/grants reads the newest VERIFY records: Query on the byDecision index only.
+    // GET /v1/grants/mine charges the caller's requests rate.
     ListGrantsRole: functionRole('listGrants', [
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
         Resource: { 'Fn::Sub': `\${AuditTable.Arn}/index/byDecision` },
       },
+      rateCounters,
     ]),
   });
   Object.assign(resources, auditEvidence({ params, service, stage, tableArn }));

@@ -1,6 +1,6 @@
-// GET /v1/grants (auditors only).
+// GET /v1/grants (auditors only) and GET /v1/grants/mine (any caller), with their /v1/oidc/ twins.
 import { makeDynamoAuditReader } from '../../lib/audit/dynamodb-reader.js';
-import { dynamodbClient } from '../shared/dynamodb.js';
+import { dynamodbClient, rateLimiter } from '../shared/dynamodb.js';
 import { allowList, config, grantsFile, httpOptions } from '../shared/runtime.js';
 import { type ListGrantsPorts, makeHandler } from './compose.js';
 
@@ -14,6 +14,12 @@ export const ports: ListGrantsPorts = {
     timeoutMs: config.dynamodb.timeoutMs,
   }),
   clock: () => new Date(),
+  mine: {
+    allowList,
+    rateLimiter,
+    requestsPerMinute: config.rateLimit.requestsPerMinute,
+    roleChaining: config.roleChaining,
+  },
 };
 
 export const handler = makeHandler(ports, httpOptions);

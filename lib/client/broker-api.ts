@@ -18,6 +18,7 @@ import {
 } from '../contracts/issue-credentials.js';
 import { type GrantsListBody, listGrantsContract } from '../contracts/list-grants.js';
 import { type AuditPageBody, listIssuancesContract } from '../contracts/list-issuances.js';
+import { listMyGrantsContract, type MyGrantsListBody } from '../contracts/list-my-grants.js';
 import type { RouteContract } from '../contracts/route.js';
 import { RetriesExhausted, type RetryNotice, UNBOUNDED_BUDGET, withRetries } from '../retry.js';
 import { brokerBaseUrl } from './endpoint.js';
@@ -43,6 +44,7 @@ export type DryRunDecision = z.output<typeof dryRunDecision>;
 export type AuditPage = AuditPageBody;
 export type IssuanceHistory = IssuanceHistoryBody;
 export type GrantsList = GrantsListBody;
+export type MyGrantsList = MyGrantsListBody;
 export type HealthReport = HealthReportBody;
 
 /** Filters of GET /v1/issuances, as the query string carries them. */
@@ -89,7 +91,10 @@ export interface BrokerApi {
   dryRun(input: IssueInput): Promise<DryRunDecision>;
   listIssuances(query: AuditListQuery): Promise<AuditPage>;
   getIssuance(issuanceId: string): Promise<IssuanceHistory>;
+  /** Every grant with its last check (auditors only). */
   listGrants(): Promise<GrantsList>;
+  /** The caller's own grants: role, durations, ceiling policy (any caller). */
+  listMyGrants(): Promise<MyGrantsList>;
   health(): Promise<HealthReport>;
 }
 
@@ -204,6 +209,7 @@ export function makeBrokerApi(options: BrokerApiOptions): BrokerApi {
     getIssuance: (issuanceId) =>
       call(getIssuanceContract, 200, getIssuanceContract.responses[200].schema, { path: { id: issuanceId } }),
     listGrants: () => call(listGrantsContract, 200, listGrantsContract.responses[200].schema),
+    listMyGrants: () => call(listMyGrantsContract, 200, listMyGrantsContract.responses[200].schema),
     health: () => call(healthContract, 200, healthContract.responses[200].schema),
   };
 }

@@ -18,13 +18,18 @@ export class UnsupportedFormatError extends Error {
   override name = 'UnsupportedFormatError';
 }
 
-/** The AWS CLI/SDK `credential_process` contract: Version 1 and the four fields. AWS only. */
-export function credentialProcessJson(issued: Pick<IssuedCredentials, 'provider' | 'credentials'>): string {
-  if (issued.provider !== 'aws') {
+/** credential_process carries AWS credentials only: throws for any other provider. */
+export function assertCredentialProcessProvider(provider: IssuedCredentials['provider']): void {
+  if (provider !== 'aws') {
     throw new UnsupportedFormatError(
-      `credential_process is the AWS SDKs' contract; ${issued.provider} credentials come as --format env or json`,
+      `credential_process is the AWS SDKs' contract; ${provider} credentials come as --format env or json`,
     );
   }
+}
+
+/** The AWS CLI/SDK `credential_process` contract: Version 1 and the four fields. AWS only. */
+export function credentialProcessJson(issued: Pick<IssuedCredentials, 'provider' | 'credentials'>): string {
+  assertCredentialProcessProvider(issued.provider);
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = issued.credentials;
   return JSON.stringify({
     Version: 1,

@@ -15,11 +15,13 @@ export {
   type IssuanceHistory,
   type IssuedCredentials,
   type IssueInput,
+  type MyGrantsList,
   makeBrokerApi,
   type RetryAnnouncement,
 } from './broker-api.js';
 export { brokerBaseUrl, EndpointError, isLoopbackHost } from './endpoint.js';
 export {
+  assertCredentialProcessProvider,
   CREDENTIAL_FORMATS,
   type CredentialsFormat,
   credentialProcessJson,

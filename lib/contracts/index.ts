@@ -8,6 +8,7 @@ import { healthContract } from './health.js';
 import { issueCredentialsContract } from './issue-credentials.js';
 import { listGrantsContract } from './list-grants.js';
 import { listIssuancesContract } from './list-issuances.js';
+import { listMyGrantsContract } from './list-my-grants.js';
 import { openApiContract } from './openapi.js';
 import type { RouteContract } from './route.js';
 
@@ -15,6 +16,7 @@ export const ROUTE_CONTRACTS: readonly RouteContract[] = [
   issueCredentialsContract,
   healthContract,
   listGrantsContract,
+  listMyGrantsContract,
   openApiContract,
   listIssuancesContract,
   getIssuanceContract,

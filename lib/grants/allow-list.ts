@@ -15,6 +15,11 @@ export type Authorization =
 export interface AllowList {
   authorize(caller: Caller, selector: GrantSelector): Authorization;
   isAuditor(caller: Caller): boolean;
+  /**
+   * The grants this caller may use: exactly those `authorize` allows by grant id (enabled,
+   * naming the caller; none for a caller on the kill switch).
+   */
+  grantsOf(caller: Caller): readonly Grant[];
   grants(): readonly Grant[];
 }
 
@@ -44,6 +49,8 @@ export function makeAllowList(file: GrantsFile): AllowList {
       return grant ? { allowed: true, grant } : { allowed: false, reason: 'no_matching_grant' };
     },
     isAuditor: (caller) => !isDenied(caller) && auditors.has(caller.key),
+    grantsOf: (caller) =>
+      isDenied(caller) ? [] : file.grants.filter((g) => !g.disabled && callersOf.get(g.id)?.has(caller.key)),
     grants: () => file.grants,
   };
 }

@@ -32,14 +32,20 @@ export function durationRange(grant: Grant, options: { roleChaining: boolean }):
   return { min: limits.min, max, maxSetBy };
 }
 
+/**
+ * What a request without durationSeconds gets: the grant's default, lowered to the range's
+ * maximum: a default of 7200 s on a chained role (capped at 3600 s) gives 3600 s, not a 400.
+ */
+export const defaultDuration = (grant: Grant, range: DurationRange): number =>
+  Math.min(grant.defaultDurationSeconds ?? DEFAULT_DURATION_SECONDS, range.max);
+
 export function boundDuration(
   requested: number | undefined,
   grant: Grant,
   options: { roleChaining: boolean },
 ): { durationSeconds: number; range: DurationRange } {
   const range = durationRange(grant, options);
-  const durationSeconds =
-    requested ?? Math.min(grant.defaultDurationSeconds ?? DEFAULT_DURATION_SECONDS, range.max);
+  const durationSeconds = requested ?? defaultDuration(grant, range);
   if (!Number.isSafeInteger(durationSeconds) || durationSeconds < range.min || durationSeconds > range.max) {
     throw durationOutOfRange(range, `for this grant (maximum set by ${range.maxSetBy.replace('_', ' ')})`);
   }

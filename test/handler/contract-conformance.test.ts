@@ -9,8 +9,10 @@ import { describe, it } from 'node:test';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type * as z from 'zod';
 import { makeHandler } from '../../functions/issue-credentials/compose.js';
+import { makeHandler as makeListGrantsHandler } from '../../functions/list-grants/compose.js';
 import { ROUTE_CONTRACTS } from '../../lib/contracts/index.js';
 import { issueCredentialsContract } from '../../lib/contracts/issue-credentials.js';
+import { listMyGrantsContract } from '../../lib/contracts/list-my-grants.js';
 import { openApiContract } from '../../lib/contracts/openapi.js';
 import { COMMON_PROBLEMS, type ProblemStatus, problemBodyWithCodes } from '../../lib/contracts/problem.js';
 import type { RouteContract } from '../../lib/contracts/route.js';
@@ -20,13 +22,14 @@ import { openApiRoute } from '../../lib/http/openapi.js';
 import {
   FakeAuditStore,
   FakeIssuer,
+  FakeRateLimiter,
   noMetrics,
   noRateLimit,
   TEST_RATE_LIMITS,
   type Timeline,
 } from '../support/fakes.js';
 import { REPORTS_ROLE, STRANGER, sampleGrantsFile } from '../support/grants.js';
-import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
+import { buildContext, buildEvent, CALLER_ASSUMED_ROLE_ARN, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
 function issueHandler() {
@@ -100,6 +103,47 @@ describe('route answers match their contracts', () => {
       [201, 200, 200, 400, 400, 403, 400],
     );
     for (const response of responses) assertConforms(issueCredentialsContract, response);
+  });
+
+  it('GET /v1/grants/mine: the grants, an empty list, and each refusal', async () => {
+    // Prepare
+    const grantsFile = sampleGrantsFile();
+    const allowList = makeAllowList(grantsFile);
+    const rateLimiter = new FakeRateLimiter();
+    const handler = makeListGrantsHandler(
+      {
+        allowList,
+        deniedCallers: grantsFile.deniedCallers,
+        reader: { queryIndex: async () => ({ items: [] }), issuanceRecords: async () => [] },
+        clock: () => new Date('2025-01-01T00:00:00.000Z'),
+        mine: { allowList, rateLimiter, requestsPerMinute: 120, roleChaining: true },
+      },
+      { logger: silentLogger(), maxBodyBytes: 1024 },
+    );
+    const get = (as: string, queryStringParameters?: Record<string, string>) =>
+      handler(
+        buildEvent({
+          method: 'GET',
+          path: '/v1/grants/mine',
+          authorizer: iamAuthorizer(as),
+          queryStringParameters,
+        }),
+        buildContext(),
+      );
+    // Act
+    const responses = [
+      await get(CALLER_ASSUMED_ROLE_ARN),
+      await get(STRANGER),
+      await get(STRANGER, { all: '1' }),
+    ];
+    rateLimiter.over.add('requests');
+    responses.push(await get(CALLER_ASSUMED_ROLE_ARN));
+    // Assess
+    assert.deepEqual(
+      responses.map((response) => response.statusCode),
+      [200, 200, 400, 429],
+    );
+    for (const response of responses) assertConforms(listMyGrantsContract, response);
   });
 
   it('GET /v1/openapi.json: the document', async () => {

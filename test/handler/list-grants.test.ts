@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { makeHandler } from '../../functions/list-grants/compose.js';
 import type { AuditReader, IndexQuery } from '../../lib/audit/queries.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
+import { noRateLimit } from '../support/fakes.js';
 import { sampleGrantsFile, sampleGrantsInput } from '../support/grants.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
@@ -54,6 +55,12 @@ function setup() {
       deniedCallers: grantsFile.deniedCallers,
       reader,
       clock: () => new Date('2025-01-02T00:00:00.000Z'),
+      mine: {
+        allowList: makeAllowList(grantsFile),
+        rateLimiter: noRateLimit,
+        requestsPerMinute: 1,
+        roleChaining: true,
+      },
     },
     { logger: silentLogger(), maxBodyBytes: 1024 },
   );

@@ -20,6 +20,7 @@ import { makeRevokeCommand } from '../../cli/commands/revoke.js';
 import { BrokerClientError } from '../../lib/client/problem.js';
 import { fromCredentialBroker } from '../../lib/client/provider.js';
 import { credentialsSigner } from '../../lib/client/signer.js';
+import { scanAudit } from './audit-records.js';
 import { devIdentity, type StackFixture, startStackFixture } from './stack-fixture.js';
 
 const REPORTS_ASSUMED = /^arn:aws:sts::222222222222:assumed-role\/reports-read\/reporting-service\.\w+$/;
@@ -161,10 +162,15 @@ describe('clients against the local stack', { timeout: 180_000 }, () => {
     const env = captureIo({ BROKER_ENDPOINT: fixture.stack.apiUrl });
     const credentialProcess = captureIo({ BROKER_ENDPOINT: fixture.stack.apiUrl });
     const args = ['--local', '--as', 'reporting-service', '--grant', 'tos-reader'];
+    const tosRecords = async () =>
+      (await scanAudit(fixture.stack)).records.filter((record) => record.grantId === 'tos-reader').length;
     // Act
     const envCode = await credsCommand.run([...args, '--format', 'env'], env.io);
+    const [stsCalls, records] = [fixture.stack.volcengineSts.calls.length, await tosRecords()];
     const processCode = await credsCommand.run(args, credentialProcess.io);
-    // Assess
+    // Assess: refused before any issuance: no STS call, no INTENT or ISSUED record.
+    assert.equal(fixture.stack.volcengineSts.calls.length, stsCalls);
+    assert.equal(await tosRecords(), records);
     assert.equal(envCode, 0, env.stderr());
     assert.match(env.stdout(), /^export VOLC_ACCESSKEY='[^'\n]+'$/m);
     assert.match(env.stdout(), /^export VOLC_SECRETKEY='.+'$/m);
@@ -182,7 +188,7 @@ describe('clients against the local stack', { timeout: 180_000 }, () => {
     // Act
     const codes = [
       await main(['health', '--local', '--as', 'reporting-service'], health.io),
-      await main(['grants', '--local'], grants.io),
+      await main(['grants', '--all', '--local'], grants.io),
     ];
     // Assess
     assert.deepEqual(codes, [0, 0], health.stderr() + grants.stderr());
@@ -192,6 +198,46 @@ describe('clients against the local stack', { timeout: 180_000 }, () => {
       /^reports-reader\n {2}role {7}arn:aws:iam::222222222222:role\/reports-read \(aws\)$/m,
     );
     assert.match(grants.stdout(), /^ {2}durations {2}default \d+ s, max /m);
+  });
+
+  it('broker grants shows a service caller its own grants with the ceiling, and nothing of anyone else', async () => {
+    // Prepare
+    const run = async (as: string, format: string) => {
+      const out = captureIo({ BROKER_ENDPOINT: fixture.stack.apiUrl });
+      const code = await main(['grants', '--local', '--as', as, '--format', format], out.io);
+      return { code, stdout: out.stdout(), stderr: out.stderr() };
+    };
+    const localGrants = parse(readFileSync('local/grants.yaml', 'utf8')) as {
+      grants: { id: string; policy?: unknown }[];
+    };
+    // Act
+    const reporting = await run('reporting-service', 'json');
+    const table = await run('reporting-service', 'table');
+    const auditor = await run('security-audit', 'table');
+    const denied = await run('mallory', 'json');
+    // Assess
+    assert.deepEqual([reporting.code, table.code, auditor.code, denied.code], [0, 0, 0, 0], reporting.stderr);
+    const mine = JSON.parse(reporting.stdout) as { grants: { id: string; ceilingPolicy: unknown }[] };
+    // The disabled reports-reader-legacy that also names this caller is not listed.
+    assert.deepEqual(
+      mine.grants.map((grant) => grant.id),
+      ['reports-reader', 'tos-reader'],
+    );
+    assert.deepEqual(
+      mine.grants[0]?.ceilingPolicy,
+      localGrants.grants.find((grant) => grant.id === 'reports-reader')?.policy,
+    );
+    for (const hidden of ['reports-7f3a', 'externalId', 'callers', 'rotation-job', '{caller.name}']) {
+      assert.ok(!reporting.stdout.includes(hidden), `shows ${hidden}`);
+    }
+    assert.match(
+      table.stdout,
+      /^reports-reader +aws +arn:aws:iam::222222222222:role\/reports-read +900 s +3600 s /m,
+    );
+    assert.match(table.stdout, /^ceiling of reports-reader: /m);
+    // No grant (an auditor) and a caller on the kill switch: an empty list, not a refusal.
+    assert.equal(auditor.stdout, '(no grants: no enabled grant names you)\n');
+    assert.deepEqual(JSON.parse(denied.stdout), { grants: [] });
   });
 
   it('broker creds --dry-run prints the decision and mints nothing', async () => {

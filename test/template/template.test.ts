@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { ROUTE_CONTRACTS } from '../../lib/contracts/index.js';
+import { oidcPath } from '../../lib/contracts/route.js';
 import { type SsmEmulator, startSsmEmulator } from '../../local/ssm-emulator/index.js';
 import {
   actionsOf,
@@ -203,8 +205,8 @@ describe('packaged prod template: IAM', () => {
       assert.ok(onAudit !== onRate, `${name}: one statement per table, got ${JSON.stringify(statement)}`);
       if (onAudit) for (const action of actionsOf(statement)) auditActions.add(action);
       if (onRate) {
-        // The functions that charge a caller's rate: issuance and the audit routes.
-        assert.ok(['IssueCredentialsRole', 'AuditQueryRole'].includes(name), name);
+        // The functions that charge a caller's rate: issuance, the audit routes, the caller's own grants.
+        assert.ok(['IssueCredentialsRole', 'AuditQueryRole', 'ListGrantsRole'].includes(name), name);
         assert.deepEqual(actionsOf(statement), ['dynamodb:UpdateItem']);
       }
     }
@@ -260,6 +262,27 @@ describe('packaged prod template: tables, routes, functions', () => {
       assert.equal(authorizer?.AuthorizerType, 'JWT', name);
       assert.deepEqual(authorizer?.JwtConfiguration, { Audience: [JWT_AUDIENCE], Issuer: JWT_ISSUER });
     }
+  });
+
+  it('serves every route contract on its IAM path (IAM authorizer) and its /v1/oidc/ twin (JWT authorizer)', () => {
+    // Act
+    const routes = new Map(
+      byType('AWS::ApiGatewayV2::Route').map(([, route]) => [
+        String(route.Properties?.RouteKey),
+        route.Properties,
+      ]),
+    );
+    // Assess
+    for (const contract of ROUTE_CONTRACTS) {
+      const iam = routes.get(`${contract.method} ${contract.path}`);
+      const oidc = routes.get(`${contract.method} ${oidcPath(contract.path)}`);
+      assert.equal(iam?.AuthorizationType, 'AWS_IAM', `${contract.method} ${contract.path}`);
+      assert.equal(oidc?.AuthorizationType, 'JWT', `${contract.method} ${oidcPath(contract.path)}`);
+    }
+    // A caller's own grants are served by the grants function, beside the auditors' list.
+    const target = (key: string) => JSON.stringify(routes.get(key)?.Target);
+    assert.match(target('GET /v1/grants/mine'), /HttpApiIntegrationListGrants/);
+    assert.equal(target('GET /v1/oidc/grants/mine'), target('GET /v1/grants'));
   });
 
   it('ships no local-stage code or configuration', () => {

@@ -6,42 +6,25 @@
  * the real status and exits 3.
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { main } from '../../../cli/broker.js';
 import { makeBrokerApi } from '../../../lib/client/broker-api.js';
 import { EndpointError } from '../../../lib/client/endpoint.js';
 import { captureCliIo } from '../../support/cli-io.js';
+import {
+  answeringMyGrants,
+  myGrantsBody,
+  type Reply,
+  type Stub,
+  startStub,
+  stopStub as stop,
+} from '../../support/stub-broker.js';
 
-interface Stub {
-  server: Server;
-  url: string;
-  requests: { method?: string; url?: string; headers: IncomingMessage['headers']; body: string }[];
-}
-
-type Reply = (stub: Stub) => { status: number; headers?: Record<string, string>; body?: string };
-
-async function startStub(reply: Reply): Promise<Stub> {
-  const stub = { requests: [] } as unknown as Stub;
-  stub.server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      stub.requests.push({ method: request.method, url: request.url, headers: request.headers, body });
-      const answer = reply(stub);
-      response.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
-      response.end(answer.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => stub.server.listen(0, '127.0.0.1', resolve));
-  stub.url = `http://127.0.0.1:${(stub.server.address() as AddressInfo).port}`;
-  return stub;
-}
-
-const stop = (stub: Stub) => new Promise<void>((resolve) => stub.server.close(() => resolve()));
+/** The caller's grants, asked before a credential_process issuance: answered as the broker would. */
+const REPORTS_GRANT = myGrantsBody([
+  { id: 'reports-reader', provider: 'aws', role: 'arn:aws:iam::222222222222:role/reports-read' },
+]);
+const issuing = (reply: Reply) => startStub(answeringMyGrants(REPORTS_GRANT, reply));
 
 const issuedBody = (overrides: Record<string, unknown> = {}) =>
   JSON.stringify({
@@ -77,7 +60,7 @@ describe('transport safety', () => {
   let redirector: Stub;
   before(async () => {
     target = await startStub(() => ({ status: 201, body: issuedBody() }));
-    redirector = await startStub(() => ({
+    redirector = await issuing(() => ({
       status: 307,
       headers: { location: `${target.url}/v1/credentials` },
     }));
@@ -94,7 +77,8 @@ describe('transport safety', () => {
     const code = await main(creds(redirector.url), cli);
     // Assess
     assert.equal(code, 3);
-    assert.equal(redirector.requests.length, 1, 'asked once: a refused redirect is not retried');
+    const posts = redirector.requests.filter((request) => request.method === 'POST');
+    assert.equal(posts.length, 1, 'asked once: a refused redirect is not retried');
     assert.equal(target.requests.length, 0, 'the redirect target received nothing');
     assert.equal(io.out, '');
     assert.match(
@@ -154,7 +138,7 @@ describe('transport safety', () => {
 describe('strict answers', () => {
   it('refuses an HTTP 200 where the route answers 201, naming the real status (no hard-coded one)', async () => {
     // Prepare
-    const stub = await startStub(() => ({ status: 200, body: issuedBody() }));
+    const stub = await issuing(() => ({ status: 200, body: issuedBody() }));
     const { io, cli } = captureCliIo();
     // Act
     const code = await main(creds(stub.url), cli);
@@ -170,7 +154,7 @@ describe('strict answers', () => {
 
   it('refuses a 201 whose body the contract does not allow, without echoing it', async () => {
     // Prepare
-    const stub = await startStub(() => ({
+    const stub = await issuing(() => ({
       status: 201,
       body: issuedBody({ durationSeconds: 'long', credentials: { secretAccessKey: 'TRANSPORTzzSECRET' } }),
     }));
@@ -188,7 +172,7 @@ describe('strict answers', () => {
   it('announces each retry on stderr, with the wait and the attempt', async () => {
     // Prepare
     let calls = 0;
-    const stub = await startStub(() => {
+    const stub = await issuing(() => {
       calls += 1;
       return calls === 1
         ? {

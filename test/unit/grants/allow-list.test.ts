@@ -254,3 +254,57 @@ describe('allow-list: matching is exact (property)', () => {
     );
   });
 });
+
+describe("allow-list: a caller's own grants (property)", () => {
+  const POOL = [
+    'arn:aws:iam::111111111111:role/reporting-service',
+    'arn:aws:iam::111111111111:role/rotation-job',
+    'arn:aws:iam::222222222222:role/reporting-service',
+    'arn:aws:iam::111111111111:user/alice',
+  ] as const;
+  const ROLES = [REPORTS_ROLE, VAULT_ROLE] as const;
+  const grantArb = fc.record({
+    callers: fc.uniqueArray(fc.constantFrom(...POOL), { minLength: 1 }),
+    roleArn: fc.constantFrom(...ROLES),
+    disabled: fc.boolean(),
+  });
+
+  it('lists exactly the enabled grants naming the caller, none when it is denied: what authorize allows by id', () => {
+    fc.assert(
+      fc.property(
+        fc.array(grantArb, { minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(fc.constantFrom(...POOL)),
+        fc.constantFrom(...POOL),
+        fc.boolean(),
+        (grants, deniedCallers, principal, asSession) => {
+          // Prepare
+          const file = sampleGrantsFile({
+            version: 1,
+            grants: grants.map((g, n) => ({ id: `grant-${n}`, provider: 'aws', ...g })),
+            deniedCallers,
+          });
+          const allowList = makeAllowList(file);
+          // An assumed-role session of a role is that role; a user has no session form here.
+          const arn =
+            asSession && principal.includes(':role/')
+              ? principal.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/').concat('/s1')
+              : principal;
+          const caller = awsCallerOf(arn);
+          // Oracle: plain string comparisons on the configured principal, no shared code.
+          const expected = deniedCallers.includes(principal)
+            ? []
+            : grants.flatMap((g, n) => (!g.disabled && g.callers.includes(principal) ? [`grant-${n}`] : []));
+          // Act
+          const own = allowList.grantsOf(caller).map((g) => g.id);
+          const allowedById = file.grants
+            .filter((g) => allowList.authorize(caller, { grant: g.id }).allowed)
+            .map((g) => g.id);
+          // Assess
+          assert.deepEqual(own, expected);
+          assert.deepEqual(own, allowedById);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

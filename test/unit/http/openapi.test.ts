@@ -141,6 +141,24 @@ describe('the generated OpenAPI document', () => {
     assert.ok(((responses['503']?.headers ?? {}) as Json)['Retry-After']);
   });
 
+  it("documents a caller's own grants on both twins: the ceiling, never an external id or the callers", () => {
+    for (const path of ['/v1/grants/mine', '/v1/oidc/grants/mine']) {
+      const responses = (operationOf(path, 'get')?.responses ?? {}) as Record<string, Json>;
+      const list = ((responses['200']?.content ?? {}) as Record<string, Json>)['application/json']
+        ?.schema as Json;
+      const grant = ((list.properties as Record<string, Json>).grants?.items ?? {}) as Json;
+      const fields = Object.keys((grant.properties ?? {}) as Json);
+      assert.ok(fields.includes('ceilingPolicy') && fields.includes('maxDurationSeconds'), path);
+      assert.deepEqual(
+        fields.filter((field) => ['externalId', 'callers', 'lastCheck'].includes(field)),
+        [],
+        path,
+      );
+      assert.ok(responses['429'] && responses['503'], path);
+      assert.equal(responses['403'], undefined, `${path}: no grant is not a refusal`);
+    }
+  });
+
   it('lists each problem code under the status the error catalogue gives it', () => {
     for (const contract of ROUTE_CONTRACTS) {
       for (const [status, codes] of Object.entries({ ...COMMON_PROBLEMS, ...contract.problems })) {

@@ -108,6 +108,20 @@ describe('the installed client package', () => {
     // Act
     const help = await run(broker, ['--help'], { cwd: elsewhere, env });
     const creds = await run(broker, credsArgs(), { cwd: elsewhere, env });
+    const grants = await run(
+      broker,
+      [
+        'grants',
+        '--local',
+        '--as',
+        'reporting-service',
+        '--format',
+        'json',
+        '--endpoint',
+        fixture.stack.apiUrl,
+      ],
+      { cwd: elsewhere, env },
+    );
     const entry = join(prefix, 'lib/node_modules/@credential-broker/client/dist/index.js');
     const library = await run(
       process.execPath,
@@ -122,6 +136,10 @@ describe('the installed client package', () => {
     assert.match(help.stdout, /^Usage: broker <command>/);
     assert.equal(creds.stderr, '');
     await assertUsableCredentials(creds.stdout);
+    assert.deepEqual(
+      (JSON.parse(grants.stdout) as { grants: { id: string }[] }).grants.map((grant) => grant.id),
+      ['reports-reader', 'tos-reader'],
+    );
     assert.equal(library.stdout.trim(), 'function function');
   });
 });

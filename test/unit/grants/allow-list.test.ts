@@ -147,6 +147,21 @@ describe('allow-list (invariant 4)', () => {
     assert.deepEqual(verdict, { allowed: false, reason: 'caller_denied' });
   });
 
+  it('keeps OIDC subjects case-sensitive in the kill switch: denying `Rotation-job` leaves `rotation-job` in', () => {
+    // Prepare
+    const input = sampleGrantsInput();
+    input.deniedCallers = [{ issuer: OIDC_ISSUER, subject: 'Rotation-job' }];
+    const allowList = makeAllowList(sampleGrantsFile(input));
+    // Act
+    const other = allowList.authorize(oidcRotationCaller(), { grant: 'doris-vault-rotation' });
+    const named = allowList.authorize(oidcCaller(OIDC_ISSUER, 'Rotation-job'), {
+      grant: 'doris-vault-rotation',
+    });
+    // Assess
+    assert.equal(other.allowed, true);
+    assert.deepEqual(named, { allowed: false, reason: 'caller_denied' });
+  });
+
   it('refuses to guess between two enabled grants of the same role, but honours a named grant', () => {
     // Prepare
     const input = sampleGrantsInput();

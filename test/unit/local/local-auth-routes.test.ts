@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { JSONWebKeySet } from 'jose';
 import { signRequest } from '../../../lib/client/signed-fetch.js';
 import { BrokerError } from '../../../lib/errors.js';
+import type { HttpEvent } from '../../../lib/http/handler.js';
 import { makeLocalAuthenticate } from '../../../local/auth/local-authenticate.js';
 import {
   ensureLocalIssuer,
@@ -111,6 +112,56 @@ describe('local authentication per route, as deployed', () => {
     // Assess
     assert.match(reason, /scope_mismatch/);
     assert.match(reason, /eu-west-1/);
+  });
+
+  it('verifies a SigV4 GET with its query string, and reads a missing method or query as GET and none', async () => {
+    // Prepare: API Gateway always sends both; the verifier's defaults must still be what was signed.
+    const headers = await signRequest(`http://${HOST}/v1/grants?limit=5`, { method: 'GET' }, identity);
+    const withQuery = buildEvent({
+      method: 'GET',
+      path: '/v1/grants',
+      queryStringParameters: { limit: '5' },
+      headers,
+      recordedHeaders: false,
+      authorizer: null,
+    });
+    const bare = await signRequest(`http://${HOST}/v1/grants`, { method: 'GET' }, identity);
+    const noMethodNoQuery = buildEvent({
+      path: '/v1/grants',
+      headers: bare,
+      recordedHeaders: false,
+      authorizer: null,
+    });
+    const { http: _http, ...contextWithoutHttp } = noMethodNoQuery.requestContext;
+    const { rawQueryString: _query, ...withoutQuery } = noMethodNoQuery;
+    const noHttp = { ...withoutQuery, requestContext: contextWithoutHttp } as unknown as HttpEvent;
+    const noContext = { ...withoutQuery, requestContext: undefined } as unknown as HttpEvent;
+    // Act
+    const callers = await Promise.all(
+      [withQuery, noHttp, noContext].map((request) => authenticate()(request)),
+    );
+    const queryChanged = await refusalReason(authenticate()({ ...withQuery, rawQueryString: 'limit=500' }));
+    const queryDropped = await refusalReason(authenticate()({ ...withQuery, rawQueryString: '' }));
+    // Assess
+    for (const caller of callers) assert.equal(caller.key, 'aws:111111111111:role/rotation-job');
+    assert.match(queryChanged, /^sigv4 signature_mismatch/);
+    assert.match(queryDropped, /^sigv4 signature_mismatch/);
+  });
+
+  it('refuses a validly signed request of a dev identity that is no role, user or assumed-role ARN', async () => {
+    // Prepare
+    const group = { ...identity, principalArn: 'arn:aws:iam::111111111111:group/rotation-jobs' };
+    const body = '{"grant":"reports-reader"}';
+    const headers = await signRequest(`http://${HOST}/v1/credentials`, { method: 'POST', body }, group);
+    const withGroup = makeLocalAuthenticate({
+      identities: [group],
+      allowedHosts: [HOST],
+      region: BROKER_REGION,
+    });
+    // Act
+    const reason = await refusalReason(withGroup(event('/v1/credentials', headers, body)));
+    // Assess
+    assert.equal(reason, 'dev identity is not a role, user or assumed-role ARN');
   });
 
   it('names a JWT failure by the library error code, not a class name minification can rename', async () => {

@@ -83,13 +83,23 @@ function runEachAlone(files: string[]): never {
   const failures: string[] = [];
   for (const file of files) {
     const started = Date.now();
-    const status = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', file], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: process.env,
-    }).status;
+    const { status, stdout } = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=dot', file],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: process.env,
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`${status === 0 ? 'ok    ' : 'FAILED'} ${file} (${seconds} s)`);
-    if (status !== 0) failures.push(file);
+    if (status !== 0) {
+      // The dot reporter ends with the failures: what a file that fails alone needs to be fixed.
+      console.log(stdout);
+      failures.push(file);
+    }
   }
   console.log(
     `${files.length - failures.length} passed, ${failures.length} failed, 0 skipped (files run alone)`,

@@ -11,17 +11,15 @@ const ALLOWED = /[^\w+=,.@-]/g;
 
 const sanitize = (text: string) => text.replace(ALLOWED, '-');
 
-/** Pads to the 2-character minimum and cuts at 64 without ending on a separator. */
-function fit(text: string): string {
-  const cut = text.length > MAX ? text.slice(0, MAX) : text;
-  return cut.length >= 2 ? cut : `${cut}--`.slice(0, 2);
-}
-
-/** Caller name plus the tail of the issuance id: readable and unique per issuance. */
+/**
+ * Caller name plus the tail of the issuance id: readable and unique per issuance. At most 64
+ * characters by construction (sanitize replaces character for character); padded to STS's
+ * minimum of 2 only when both the name and the id are empty.
+ */
 export function roleSessionName(caller: Caller, issuanceId: string): string {
   // The id comes from an injected generator: sanitize it too, STS refuses the whole call otherwise.
   const suffix = sanitize(`.${issuanceId.slice(-10)}`);
-  return fit(sanitize(caller.name).slice(0, MAX - suffix.length) + suffix);
+  return (sanitize(caller.name).slice(0, MAX - suffix.length) + suffix).padEnd(2, '-');
 }
 
 /** Characters of the caller digest: base64url is inside STS's alphabet ([\w-] ⊂ [\w+=,.@-]). */

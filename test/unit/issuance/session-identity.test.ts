@@ -98,12 +98,20 @@ describe('roleSessionName and sourceIdentity (invariant 5)', () => {
 });
 
 const anyText = fc.oneof(
-  fc.string({ minLength: 1, maxLength: 300, unit: 'binary' }),
+  fc.string({ maxLength: 300, unit: 'binary' }),
   fc.string({ minLength: 1, maxLength: 80, unit: 'grapheme' }),
   fc.string({ minLength: 1, maxLength: 80 }),
 );
 
 describe('session names are always valid for STS (property)', () => {
+  it('pads an empty subject with an empty issuance id to the 2-character minimum', () => {
+    // Act
+    const name = roleSessionName(oidcCaller('https://issuer.example.com', ''), '');
+    // Assess
+    assert.match(name, STS_NAME);
+    assert.ok(name.startsWith('.'));
+  });
+
   it('for arbitrary OIDC subjects and issuance ids', () => {
     fc.assert(
       fc.property(anyText, fc.string({ maxLength: 40, unit: 'binary' }), (subject, issuanceId) => {

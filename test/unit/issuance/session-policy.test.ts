@@ -175,6 +175,57 @@ describe('chooseSessionPolicy (invariant 7)', () => {
     assert.deepEqual(JSON.parse(accepted.document ?? 'null'), clear);
   });
 
+  it('sends the Denies with a request that makes exactly 2048 characters with them, and not at 2049', () => {
+    // Prepare: the request reaches the ceiling's Deny on private/*; only its padding varies.
+    const deny = {
+      Effect: 'Deny',
+      Action: ['s3:GetObject'],
+      Resource: ['arn:aws:s3:::reports-bucket/private/*'],
+    };
+    const ceiling = { ...REPORTS_CEILING, Statement: [...REPORTS_CEILING.Statement, deny] };
+    const requestOf = (padding: number) =>
+      statement({
+        Resource: ['arn:aws:s3:::reports-bucket/*', `arn:aws:s3:::reports-bucket/${'p'.repeat(padding)}/*`],
+      });
+    // The document the broker sends: the request's statements, then the Deny (as documented).
+    const sentLength = (padding: number) => {
+      const requested = requestOf(padding);
+      return JSON.stringify({ ...requested, Statement: [...requested.Statement, deny] }).length;
+    };
+    const fits = 2048 - sentLength(0);
+    const grant = awsGrantOf({ policy: ceiling });
+    // Act
+    const atLimit = chooseSessionPolicy(grant, requestOf(fits));
+    const error = refusal(() => chooseSessionPolicy(grant, requestOf(fits + 1)));
+    // Assess
+    assert.equal(atLimit.size, 2048);
+    assert.deepEqual(JSON.parse(atLimit.document ?? 'null').Statement.at(-1), deny);
+    assert.deepEqual(atLimit.containment?.ceilingDenies, [1]);
+    assert.equal(error.code, 'policy_outside_ceiling');
+    const messages = (error.fields ?? []).map((f) => f.message).join('\n');
+    assert.match(messages, /would be 2049 characters \(at most 2048\)/);
+  });
+
+  it('names every Deny it could not append, separated, when they do not fit', () => {
+    // Prepare: two overlapping Denies (ceiling statements 1 and 2), too long together to send.
+    const denyOf = (prefix: string) => ({
+      Effect: 'Deny',
+      Action: 's3:GetObject',
+      Resource: Array.from({ length: 15 }, (_, i) => `arn:aws:s3:::reports-bucket/${prefix}-${i}/*`),
+    });
+    const ceiling = {
+      ...REPORTS_CEILING,
+      Statement: [...REPORTS_CEILING.Statement, denyOf('private'), denyOf('secret')],
+    };
+    const clearResources = Array.from({ length: 20 }, (_, i) => `arn:aws:s3:::reports-bucket/${i}/*`);
+    const requested = statement({ Resource: ['arn:aws:s3:::reports-bucket/*', ...clearResources] });
+    // Act
+    const error = refusal(() => chooseSessionPolicy(awsGrantOf({ policy: ceiling }), requested));
+    // Assess
+    const messages = (error.fields ?? []).map((f) => f.message).join('\n');
+    assert.match(messages, /With the ceiling's Deny statements 1, 2 appended/);
+  });
+
   it('refuses an AWS policy larger than 2048 characters once minified', () => {
     // Prepare
     const resources = Array.from({ length: 60 }, (_, i) => `arn:aws:s3:::reports-bucket/prefix-${i}/*`);
@@ -205,6 +256,7 @@ describe('chooseSessionPolicy (invariant 7)', () => {
     assert.equal(error.status, 500);
     assert.equal(error.expose, false);
     assert.equal(error.code, 'grant_misconfigured');
+    assert.match(error.internalReason ?? '', new RegExp(`ceiling policy of ${grant.id} `));
   });
 
   it('checks Volcengine policies against a TRN ceiling', () => {

@@ -7,6 +7,10 @@
  * must not turn into a burst of issuances against the caller's rate limit and the
  * account's shared STS quota). Transient failures are retried by the API client; a 4xx
  * is thrown at once as a BrokerClientError carrying the problem code.
+ *
+ * It serves AWS credentials only: an answer for another provider (a Volcengine grant) is
+ * refused, its credentials dropped, and every later call refuses at once without asking the
+ * broker again, so a misconfigured client cannot turn each SDK call into an issuance.
  */
 import {
   type BrokerApiOptions,
@@ -14,6 +18,7 @@ import {
   type IssuedCredentials,
   makeBrokerApi,
 } from './broker-api.js';
+import { UnsupportedFormatError } from './formats.js';
 
 /** Structurally the SDK's AwsCredentialIdentity (no dependency on @smithy/types needed). */
 export interface BrokerCredentialIdentity {
@@ -54,6 +59,7 @@ export function fromCredentialBroker(options: FromCredentialBrokerOptions): Brok
 
   let cached: BrokerCredentialIdentity | undefined;
   let inflight: Promise<BrokerCredentialIdentity> | undefined;
+  let refused: UnsupportedFormatError | undefined;
 
   const fresh = (identity: BrokerCredentialIdentity) =>
     identity.expiration.getTime() - refreshWindowMs > now().getTime();
@@ -61,11 +67,18 @@ export function fromCredentialBroker(options: FromCredentialBrokerOptions): Brok
   async function refresh(): Promise<BrokerCredentialIdentity> {
     const { credentials, ...issued } = await api.issueCredentials(request);
     options.onIssued?.({ ...issued, expiration: credentials.expiration });
+    if (issued.provider !== 'aws') {
+      refused = new UnsupportedFormatError(
+        `fromCredentialBroker provides AWS credentials; grant ${issued.grant} issues ${issued.provider} credentials`,
+      );
+      throw refused;
+    }
     cached = { ...credentials };
     return { ...credentials };
   }
 
   return async () => {
+    if (refused) throw refused;
     if (cached && fresh(cached)) return { ...cached };
     inflight ??= refresh().finally(() => {
       inflight = undefined;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { UnsupportedFormatError } from '../../../lib/client/formats.js';
 import { BrokerClientError } from '../../../lib/client/problem.js';
 import { fromCredentialBroker } from '../../../lib/client/provider.js';
 import type { RequestSigner } from '../../../lib/client/signer.js';
@@ -102,6 +103,38 @@ describe('fromCredentialBroker', () => {
       url: `${ENDPOINT}/v1/credentials`,
       body: { grant: 'reports-reader' },
     });
+  });
+
+  it('refuses Volcengine credentials and never asks the broker again', async () => {
+    // Prepare: a grant of the other provider, named by mistake in an AWS SDK client.
+    const time = clock();
+    const volcengine = issued(inMinutes(time, 15), 1);
+    volcengine.body.provider = 'volcengine';
+    volcengine.body.grant = 'tos-reader';
+    const fake = fakeFetch([volcengine]);
+    const provider = fromCredentialBroker({
+      endpoint: ENDPOINT,
+      grant: 'tos-reader',
+      signer: testSigner,
+      fetch: fake.fetch,
+      now: time.now,
+    });
+    // Act
+    const first = await provider().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const second = await provider().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // Assess
+    for (const error of [first, second]) {
+      assert.ok(error instanceof UnsupportedFormatError, String(error));
+      assert.match(error.message, /tos-reader issues volcengine credentials/);
+      assert.doesNotMatch(error.message, new RegExp(SECRET.slice(0, 12)));
+    }
+    assert.equal(fake.requests.length, 1, 'a refused grant is asked for once, not on every SDK call');
   });
 
   it('refreshes once inside the default 5 minute window before expiry', async () => {

@@ -84,7 +84,7 @@ export const ERROR_CATALOGUE = {
   rate_limited: {
     status: 429,
     title: 'Too many requests',
-    when: 'The caller is over its issuance rate for this grant; Retry-After says when to retry.',
+    when: 'The caller is over one of its rate budgets (requests, issuances of a grant, audit queries); Retry-After says when to retry.',
   },
   internal_error: {
     status: 500,
@@ -231,7 +231,7 @@ export const payloadTooLarge = (limitBytes: number) =>
   new BrokerError('payload_too_large', `The request body exceeds ${limitBytes} bytes.`);
 
 export const rateLimited = (retryAfterSeconds: number) =>
-  new BrokerError('rate_limited', 'Too many issuances for this caller; retry later.', { retryAfterSeconds });
+  new BrokerError('rate_limited', 'Too many requests from this caller; retry later.', { retryAfterSeconds });
 
 // 5xx: the message never reaches the caller.
 

@@ -11,8 +11,11 @@
  * 4. The options, side by side in the same run: each function's entry rebuilt as it was
  *    before (SDK external, loaded from node_modules as from the runtime's copy in Lambda,
  *    and the YAML grants file parsed at import), then one change at a time (grants compiled
- *    to JSON; SDK bundled from its CommonJS build; from its ES modules, tree-shaken), each
+ *    to JSON; SDK bundled from its CommonJS build; from its ES modules, tree-shaken; node
+ *    built-ins through require(); code splitting, measured but not adopted), each
  *    cold-started interleaved with the hello world.
+ * 5. The parts alone, bundled the same way (the DynamoDB client, DynamoDB + STS clients, zod
+ *    with the route contracts, Powertools + middy): the floor under the functions.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -25,9 +28,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { appendResult } from './support/results.js';
 import { type Figure, median, printTable } from './support/stats.js';
 
@@ -36,6 +40,32 @@ const GRANTS_YAML = 'config/grants.example.yaml';
 const ROOT = resolve('.');
 const work = mkdtempSync(join(tmpdir(), 'broker-bundle-'));
 const kb = (bytes: number) => bytes / 1024;
+
+// custom.esbuild.plugins in serverless.yml: node built-ins through require().
+const builtinsByRequire = createRequire(import.meta.url)(
+  '../config/serverless/esbuild-plugins.cjs',
+) as Plugin[];
+
+/**
+ * The SSM secret store as it was before its client moved to first use: the provider module
+ * imported statically (what `lib/config/ssm-secrets.ts` imports lazily, imported at once).
+ */
+const eagerSsm: Plugin = {
+  name: 'eager-ssm-secret-store',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /lib\/config\/ssm-secrets\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const lazy = "provider ??= import('./ssm-secrets-provider.js')";
+      if (!source.includes(lazy))
+        throw new Error('lib/config/ssm-secrets.ts no longer imports its provider lazily');
+      const eager = source.replace(lazy, 'provider ??= Promise.resolve(ssmSecretsProvider)');
+      return {
+        contents: `import * as ssmSecretsProvider from './ssm-secrets-provider.js';\n${eager}`,
+        loader: 'ts',
+      };
+    });
+  },
+};
 
 // The options of custom.esbuild in serverless.yml.
 const esbuildOptions: BuildOptions = {
@@ -46,6 +76,9 @@ const esbuildOptions: BuildOptions = {
   target: 'node20',
   external: [],
   mainFields: ['module', 'main'],
+  plugins: builtinsByRequire,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   banner: {
     js: "import { createRequire as __createRequire } from 'module'; const require = __createRequire(import.meta.url);",
   },
@@ -110,9 +143,12 @@ async function inspect(name: string, fn: FunctionState): Promise<Bundle> {
   const file = `${entry}.mjs`;
   const listing = execFileSync('unzip', ['-Z1', join(packageDir, `${name}.zip`)], { encoding: 'utf8' });
   const expected = new Set([file, stringEnv(state.service.provider.environment).BROKER_GRANTS_FILE]);
+  const chunks = `${entry.slice(0, entry.lastIndexOf('/'))}/chunks/`;
   const { metafile } = await build({
     ...esbuildOptions,
-    entryPoints: [`${entry}.ts`],
+    entryPoints: [{ in: `${entry}.ts`, out: 'handler' }],
+    outdir: join(work, 'metafiles', name),
+    outExtension: { '.js': '.mjs' },
     write: false,
     metafile: true,
   });
@@ -122,16 +158,32 @@ async function inspect(name: string, fn: FunctionState): Promise<Bundle> {
     dir,
     file,
     zipBytes: statSync(join(packageDir, `${name}.zip`)).size,
-    mjsBytes: statSync(join(dir, file)).size,
-    strayFiles: listing.split('\n').filter((line) => line !== '' && !expected.has(line)),
+    mjsBytes: loadedAtStart(metafile).reduce((total, output) => total + output.bytes, 0),
+    strayFiles: listing
+      .split('\n')
+      .filter((line) => line !== '' && !expected.has(line) && !line.startsWith(chunks)),
     env: { ...stringEnv(state.service.provider.environment), ...stringEnv(fn.environment) },
     packages: byPackage(metafile),
   };
 }
 
+/** What a cold start loads: the entry and the chunks it imports statically (not the lazy ones). */
+function loadedAtStart(metafile: Metafile): Metafile['outputs'][string][] {
+  const entry = Object.keys(metafile.outputs).find((path) => path.endsWith('/handler.mjs'));
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    const output = metafile.outputs[path];
+    if (output === undefined || loaded.has(path)) return;
+    loaded.add(path);
+    for (const imported of output.imports) if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  if (entry !== undefined) visit(entry);
+  return [...loaded].flatMap((path) => metafile.outputs[path] ?? []);
+}
+
 function byPackage(metafile: Metafile): [string, number][] {
   const totals = new Map<string, number>();
-  for (const output of Object.values(metafile.outputs)) {
+  for (const output of loadedAtStart(metafile)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
       const key = match?.[1] ?? 'broker code';
@@ -150,8 +202,9 @@ async function helloWorld(): Promise<Pick<Bundle, 'name' | 'dir' | 'file' | 'env
   );
   await build({
     ...esbuildOptions,
-    entryPoints: [join(dir, 'handler.ts')],
-    outfile: join(dir, 'handler.mjs'),
+    entryPoints: [{ in: join(dir, 'handler.ts'), out: 'handler' }],
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
   });
   return { name: 'hello-world', dir, file: 'handler.mjs', env: {} };
 }
@@ -201,25 +254,104 @@ function coldImport(bundle: Pick<Bundle, 'dir' | 'file' | 'env'>): ColdStart {
  * as it was before the grants file was compiled to JSON: the YAML loader bundled, and the
  * YAML grants file parsed and validated at import.
  */
+const singleFile: BuildOptions = { splitting: false, chunkNames: undefined };
 const VARIANTS: { name: string; options: BuildOptions; yamlGrants?: boolean }[] = [
   {
     name: 'before: SDK external (runtime copy) + YAML grants',
-    options: { external: ['@aws-sdk/*'], mainFields: ['main', 'module'] },
+    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [] },
     yamlGrants: true,
   },
   {
     name: 'SDK external (runtime copy), JSON grants',
-    options: { external: ['@aws-sdk/*'], mainFields: ['main', 'module'] },
+    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [] },
   },
   {
     name: 'SDK bundled from its CommonJS build, JSON grants',
-    options: { external: [], mainFields: ['main', 'module'] },
+    options: { ...singleFile, external: [], mainFields: ['main', 'module'], plugins: [] },
   },
   {
-    name: 'now: SDK bundled from its ES modules (tree-shaken), JSON grants',
-    options: { external: [], mainFields: ['module', 'main'] },
+    name: 'SDK bundled from its ES modules (tree-shaken), JSON grants',
+    options: { ...singleFile, external: [], mainFields: ['module', 'main'], plugins: [eagerSsm] },
+  },
+  {
+    name: '+ node built-ins through require() (no ES module facade of node:http)',
+    options: { ...singleFile, plugins: [...builtinsByRequire, eagerSsm] },
+  },
+  {
+    name: "+ code splitting (the SDK's lazy imports in chunks, loaded on first use)",
+    options: { plugins: [...builtinsByRequire, eagerSsm] },
+  },
+  {
+    name: 'now: + SSM client imported on first use (lazy chunk)',
+    options: {},
+  },
+  {
+    name: 'lazy SSM import without code splitting (one file)',
+    options: { ...singleFile },
   },
 ];
+
+/**
+ * What the parts cost on their own, bundled the same way: the floor under each function.
+ * A function that sends DynamoDB calls cannot start faster than the DynamoDB client alone.
+ */
+const COMPONENTS: { name: string; source: string }[] = [
+  {
+    name: 'DynamoDB client alone',
+    source: `import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+const client = new DynamoDBClient({ region: 'us-east-1' });
+export const handler = () => client.send(new PutItemCommand({ TableName: 't', Item: {} }));`,
+  },
+  {
+    name: 'DynamoDB + STS clients',
+    source: `import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+const dynamodb = new DynamoDBClient({ region: 'us-east-1' });
+const sts = new STSClient({ region: 'us-east-1' });
+export const handler = () => [dynamodb.send(new PutItemCommand({ TableName: 't', Item: {} })),
+  dynamodb.send(new UpdateItemCommand({ TableName: 't', Key: {} })),
+  sts.send(new AssumeRoleCommand({ RoleArn: 'r', RoleSessionName: 's' }))];`,
+  },
+  {
+    name: 'zod + the route contracts',
+    source: `export * from ${JSON.stringify(join(ROOT, 'lib/contracts/index.ts'))};`,
+  },
+  {
+    name: 'Powertools logger + metrics + middy',
+    source: `import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import middy from '@middy/core';
+const logger = new Logger({ serviceName: 's' });
+const metrics = new Metrics({ namespace: 'n', serviceName: 's' });
+export const handler = middy().handler(async () => { logger.info('x'); metrics.publishStoredMetrics(); });`,
+  },
+];
+
+async function componentBundles(): Promise<
+  (Pick<Bundle, 'name' | 'dir' | 'file' | 'env'> & { bytes: number })[]
+> {
+  const built = [];
+  for (const [c, component] of COMPONENTS.entries()) {
+    const dir = join(work, 'components', String(c));
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    await build({
+      ...esbuildOptions,
+      stdin: { contents: component.source, resolveDir: ROOT, loader: 'ts' },
+      entryNames: 'handler',
+      outdir: dir,
+      outExtension: { '.js': '.mjs' },
+    });
+    built.push({
+      name: component.name,
+      dir,
+      file: 'handler.mjs',
+      env: {},
+      bytes: statSync(join(dir, 'handler.mjs')).size,
+    });
+  }
+  return built;
+}
 
 interface VariantBundle extends Pick<Bundle, 'dir' | 'file' | 'env'> {
   fn: string;
@@ -249,11 +381,13 @@ async function variantBundles(bundles: Bundle[]): Promise<VariantBundle[]> {
           `import { loadGrants } from ${JSON.stringify(join(ROOT, 'lib/config/grants.ts'))};\nloadGrants('grants.yaml');\nexport * from ${JSON.stringify(entry)};\n`,
         );
       }
-      await build({
+      const { metafile } = await build({
         ...esbuildOptions,
         ...variant.options,
-        entryPoints: [entryPoint],
-        outfile: join(dir, 'handler.mjs'),
+        entryPoints: [{ in: entryPoint, out: 'handler' }],
+        outdir: dir,
+        outExtension: { '.js': '.mjs' },
+        metafile: true,
       });
       built.push({
         fn: bundle.name,
@@ -261,7 +395,7 @@ async function variantBundles(bundles: Bundle[]): Promise<VariantBundle[]> {
         dir,
         file: 'handler.mjs',
         env: bundle.env,
-        bytes: statSync(join(dir, 'handler.mjs')).size,
+        bytes: loadedAtStart(metafile).reduce((total, output) => total + output.bytes, 0),
       });
     }
   }
@@ -284,6 +418,8 @@ try {
   );
   const variants = await variantBundles(bundles);
   const variantProcess = new Map(variants.map((v) => [v, [] as number[]]));
+  const components = await componentBundles();
+  const componentProcess = new Map(components.map((c) => [c, [] as number[]]));
   coldImport(hello);
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const h = coldImport(hello);
@@ -297,6 +433,9 @@ try {
       samples.get(bundle.name)?.cpuMs.push(s.cpuMs);
     }
     for (const variant of variants) variantProcess.get(variant)?.push(coldImport(variant).cpuMs / h.cpuMs);
+    for (const component of components) {
+      componentProcess.get(component)?.push(coldImport(component).cpuMs / h.cpuMs);
+    }
   }
 
   const figures: Figure[] = [
@@ -308,7 +447,7 @@ try {
     const s = samples.get(bundle.name);
     if (!s) continue;
     figures.push(
-      { name: `${bundle.name} .mjs`, unit: 'KB', values: [kb(bundle.mjsBytes)] },
+      { name: `${bundle.name} loaded at start`, unit: 'KB', values: [kb(bundle.mjsBytes)] },
       { name: `${bundle.name} zip`, unit: 'KB', values: [kb(bundle.zipBytes)], target: '≤ 1024 KB' },
       { name: `${bundle.name} import`, unit: 'ms', values: s.importMs },
       {
@@ -333,7 +472,9 @@ try {
     `Bundles (serverless package --stage prod) and cold import, ${REPETITIONS} interleaved reps`,
     figures,
   );
-  console.log('\nBundled, by package (KB in the minified output); external: node: built-ins');
+  console.log(
+    '\nLoaded at cold start, by package (KB in the minified output, lazy chunks left out); external: node: built-ins',
+  );
   for (const bundle of bundles) {
     const top = bundle.packages.slice(0, 8).map(([pkg, bytes]) => `${pkg} ${kb(bytes).toFixed(0)}`);
     console.log(`  ${bundle.name}: ${top.join(', ')}`);
@@ -342,7 +483,7 @@ try {
     }
   }
   console.log(
-    `\nOptions: whole-process CPU ratio to the hello world (median of ${REPETITIONS}), bundle size`,
+    `\nOptions: whole-process CPU ratio to the hello world (median of ${REPETITIONS}), KB loaded at start`,
   );
   const variantRows = VARIANTS.map(({ name }) => {
     const cells = variants
@@ -351,6 +492,10 @@ try {
     return `${name}: ${cells.join(', ')}`;
   });
   for (const row of variantRows) console.log(`  ${row}`);
+  const componentCells = components.map(
+    (c) => `${c.name} ${median(componentProcess.get(c) ?? []).toFixed(2)}× ${kb(c.bytes).toFixed(0)} KB`,
+  );
+  console.log(`\nParts alone (the floor under the functions): ${componentCells.join(', ')}`);
   const issue = bundles.find((b) => b.name === 'issueCredentials');
   appendResult({
     command: 'npx tsx bench/bundle.ts',
@@ -364,7 +509,9 @@ try {
         (b) =>
           `${b.name} ${kb(b.mjsBytes).toFixed(0)} KB, zip ${kb(b.zipBytes).toFixed(0)} KB, import ${median(samples.get(b.name)?.importMs ?? []).toFixed(0)} ms, process CPU ratio ${median((samples.get(b.name)?.cpuMs ?? []).map((ms, i) => ms / (helloCpu[i] ?? Number.NaN))).toFixed(2)}×`,
       )
-      .join('; ')}; options (process CPU ratio, .mjs size): ${variantRows.join('; ')}`,
+      .join(
+        '; ',
+      )}; options (process CPU ratio, KB loaded at start): ${variantRows.join('; ')}; parts alone (process CPU ratio, .mjs size): ${componentCells.join(', ')}`,
   });
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -1,21 +1,29 @@
 /**
- * Overhead versus the physical floor: `npx tsx bench/overhead-vs-floor.ts`.
+ * Overhead versus the physical floor: `npx tsx bench/overhead-vs-floor.ts [--emulators=process|in-process]`.
  *
  * The deployed issue-credentials handler (middy chain, real SDK clients built at module
- * scope) invoked in process against dynalite and the AWS STS emulator, versus the floor:
- * what fail-closed issuance cannot do without, three round trips in sequence, INTENT
+ * scope) invoked in this process against dynalite and the AWS STS emulator, versus the
+ * floor: what fail-closed issuance cannot do without, three round trips in sequence, INTENT
  * PutItem → AssumeRole → ISSUED PutItem, sent directly with equivalent clients to the same
  * servers. Their inputs are recorded from the handler itself (a capture middleware on its
  * clients during warm-up), only with fresh issuance ids; anything else the handler sends
- * (the rate-limit UpdateItem) counts as overhead. Batches interleave, alternating which
- * goes first. Targets: handler/floor ≤ 1.05 at p50 and ≤ 1.15 at p99.
+ * (the rate-limit UpdateItems, side by side with the INTENT write) counts as overhead.
+ * A third side sends every call the handler sent, grouped as it sends them, without the
+ * broker's code: handler / that side is what the broker's code costs, that side / floor
+ * what its extra calls cost on these emulators.
+ *
+ * The emulators run in a process of their own by default (DynamoDB and STS do not run on
+ * a Lambda's core); `--emulators=in-process` runs them on the bench's thread, where every
+ * concurrent call costs its whole emulator CPU in sequence. Each repetition rotates which
+ * side goes first. Targets: handler/floor ≤ 1.05 at p50 and ≤ 1.15 at p99.
  */
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
 import { ulid } from 'ulid';
-import { startInProcessBroker } from '../test/support/in-process-broker.js';
+import { importIssueHandler } from '../test/support/in-process-broker.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../test/support/lambda.js';
+import { emulatorPlacement, startEmulators } from './support/emulators.js';
 import { appendResult } from './support/results.js';
 import { sinkOutput } from './support/sink.js';
 import { distribution, type Figure, printTable } from './support/stats.js';
@@ -25,8 +33,16 @@ const REQUESTS = 200;
 const WARMUP = 100;
 const CALLER_ARN = 'arn:aws:sts::111111111111:assumed-role/reporting-service/bench';
 
-const broker = await startInProcessBroker({
-  env: { POWERTOOLS_LOG_LEVEL: 'INFO', BROKER_RATE_LIMIT_PER_MINUTE: '100000', POWERTOOLS_DEV: 'false' },
+const placement = emulatorPlacement(process.argv.slice(2));
+const emulators = await startEmulators(placement);
+const handler = await importIssueHandler({
+  endpoints: emulators.endpoints,
+  env: {
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    BROKER_RATE_LIMIT_PER_MINUTE: '100000',
+    BROKER_CALLER_REQUESTS_PER_MINUTE: '100000',
+    POWERTOOLS_DEV: 'false',
+  },
 });
 const runtime = {
   ...(await import('../functions/shared/runtime.js')),
@@ -66,7 +82,7 @@ const event = buildEvent({
 const context = (i: number): Context => ({ ...buildContext(), awsRequestId: `bench-${i}` });
 let invocations = 0;
 const handlerOnce = async () => {
-  const response = await broker.handler(event, context(invocations++));
+  const response = await handler(event, context(invocations++));
   if (response.statusCode !== 201)
     throw new Error(`handler answered ${response.statusCode}: ${response.body}`);
 };
@@ -96,17 +112,37 @@ const dynamodb = new DynamoDBClient({
   region: runtime.config.region,
   maxAttempts: runtime.config.dynamodb.maxAttempts,
 });
+/** Sends one recorded call directly; PutItems get a fresh issuance id (the writes are conditional). */
+async function sendDirect(call: Captured, issuanceId: string): Promise<void> {
+  if (call.command === 'AssumeRoleCommand') {
+    await sts.send(new AssumeRoleCommand(call.input as unknown as AssumeRoleCommandInput));
+  } else if (call.command === 'PutItemCommand') {
+    const input = call.input as unknown as ConstructorParameters<typeof PutItemCommand>[0];
+    const item = { ...input.Item, issuanceId: { S: issuanceId } };
+    await dynamodb.send(new PutItemCommand({ ...input, Item: item }));
+  } else if (call.command === 'UpdateItemCommand') {
+    await dynamodb.send(
+      new UpdateItemCommand(call.input as unknown as ConstructorParameters<typeof UpdateItemCommand>[0]),
+    );
+  } else {
+    throw new Error(`the bench cannot replay ${call.service}:${call.command}`);
+  }
+}
+
 const floorOnce = async () => {
   const issuanceId = ulid();
-  for (const call of floorCalls) {
-    if (call.command === 'AssumeRoleCommand') {
-      await sts.send(new AssumeRoleCommand(call.input as unknown as AssumeRoleCommandInput));
-    } else {
-      const input = call.input as unknown as ConstructorParameters<typeof PutItemCommand>[0];
-      const item = { ...input.Item, issuanceId: { S: issuanceId } };
-      await dynamodb.send(new PutItemCommand({ ...input, Item: item }));
-    }
-  }
+  for (const call of floorCalls) await sendDirect(call, issuanceId);
+};
+
+// The handler's own wire plan without the broker's code: every call it sent, the ones before
+// AssumeRole side by side (as the handler sends its counter updates beside the INTENT write).
+const stsAt = captured.findIndex((c) => c.command === 'AssumeRoleCommand');
+const beforeSts = captured.slice(0, stsAt);
+const fromSts = captured.slice(stsAt);
+const wireOnce = async () => {
+  const issuanceId = ulid();
+  await Promise.all(beforeSts.map((call) => sendDirect(call, issuanceId)));
+  for (const call of fromSts) await sendDirect(call, issuanceId);
 };
 
 async function timeEach(count: number, call: () => Promise<void>): Promise<number[]> {
@@ -126,30 +162,43 @@ const figures = {
   handlerP99: { name: 'handler p99', unit: 'ms', values: [] as number[] },
   floorP99: { name: 'floor p99', unit: 'ms', values: [] as number[] },
   ratioP99: { name: 'ratio p99', unit: '×', values: [] as number[], target: '≤ 1.15' },
+  wireP50: { name: 'handler calls sent directly p50', unit: 'ms', values: [] as number[] },
+  codeP50: { name: 'handler / its calls sent directly p50', unit: '×', values: [] as number[] },
+  callsP50: { name: 'its calls sent directly / floor p50', unit: '×', values: [] as number[] },
 } satisfies Record<string, Figure>;
+
+// Each repetition runs the three sides in a rotated order, so none always goes first.
+const sides = { handler: handlerOnce, floor: floorOnce, wire: wireOnce };
+type Side = keyof typeof sides;
+const order: Side[] = ['handler', 'floor', 'wire'];
 
 const quiet = sinkOutput();
 try {
-  await timeEach(WARMUP, handlerOnce);
-  await timeEach(WARMUP, floorOnce);
+  for (const side of order) await timeEach(WARMUP, sides[side]);
   for (let rep = 0; rep < REPETITIONS; rep++) {
-    const handlerFirst = rep % 2 === 0;
-    const first = await timeEach(REQUESTS, handlerFirst ? handlerOnce : floorOnce);
-    const second = await timeEach(REQUESTS, handlerFirst ? floorOnce : handlerOnce);
-    const handler = distribution(handlerFirst ? first : second);
-    const floor = distribution(handlerFirst ? second : first);
+    const samples = {} as Record<Side, number[]>;
+    for (let i = 0; i < order.length; i++) {
+      const side = order[(rep + i) % order.length] as Side;
+      samples[side] = await timeEach(REQUESTS, sides[side]);
+    }
+    const handler = distribution(samples.handler);
+    const floor = distribution(samples.floor);
+    const wire = distribution(samples.wire);
     figures.handlerP50.values.push(handler.p50);
     figures.floorP50.values.push(floor.p50);
     figures.ratioP50.values.push(handler.p50 / floor.p50);
     figures.handlerP99.values.push(handler.p99);
     figures.floorP99.values.push(floor.p99);
     figures.ratioP99.values.push(handler.p99 / floor.p99);
+    figures.wireP50.values.push(wire.p50);
+    figures.codeP50.values.push(handler.p50 / wire.p50);
+    figures.callsP50.values.push(wire.p50 / floor.p50);
   }
 } finally {
   quiet.restore();
   sts.destroy();
   dynamodb.destroy();
-  await broker.stop();
+  await emulators.stop();
 }
 
 const all: Figure[] = Object.values(figures);
@@ -158,9 +207,9 @@ printTable(
   all,
 );
 appendResult({
-  command: 'npx tsx bench/overhead-vs-floor.ts',
+  command: `npx tsx bench/overhead-vs-floor.ts --emulators=${placement}`,
   figures: all,
-  notes: `handler sends ${plan.join(' + ')}; floor = ${FLOOR.join(' + ')}; ${REPETITIONS}×${REQUESTS} per side;`,
+  notes: `emulators ${placement === 'process' ? 'in a process of their own' : 'in the bench process'}; handler sends ${plan.join(' + ')}; floor = ${FLOOR.join(' + ')}; ${REPETITIONS}×${REQUESTS} per side;`,
 });
 // Module-scope SDK clients of the handler keep sockets alive; the figures are out.
 process.exit(0);

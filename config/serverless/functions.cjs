@@ -35,6 +35,9 @@ module.exports = async ({ resolveVariable }) => {
 
   const fn = (name, roleLogicalId, events, extra = {}) => ({
     handler: `${root}/${name}/handler.handler`,
+    // Code split off for lazy loading (custom.esbuild.splitting) lands in chunks/ beside each
+    // handler; every function's zip holds its own chunks only.
+    package: { patterns: ['!functions/*/chunks/**', `${root}/${name}/chunks/**`] },
     ...(local ? {} : { role: roleLogicalId }),
     events,
     ...extra,

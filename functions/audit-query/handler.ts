@@ -11,8 +11,9 @@ import { allowList, config, httpOptions } from '../shared/runtime.js';
 import { secretStore } from '../shared/secrets.js';
 import { type AuditQueryPorts, makeHandler } from './compose.js';
 
-// Read at cold start: no readable, valid key (or the dev key outside `local`), no function.
-const cursorKey = await requiredSecret(
+// Read before each request (the first one included), not at import: no readable, valid key
+// (or the dev key outside `local`), no audit query answered.
+const cursorKey = requiredSecret(
   secretStore,
   requireCursorKeyParameter(config),
   cursorKeyProblem(config.stage),

@@ -33,7 +33,10 @@ export interface CursorSealer {
   open(cursor: string): CursorPosition;
 }
 
-/** `key` is the key itself, or a getter of the current one (a rotated key takes over at once). */
+/**
+ * `key` is the key itself (checked at once), or a getter of the current one, checked at each
+ * use (a rotated key takes over at once; a key read on first use is not there yet at import).
+ */
 export function makeCursorSealer(key: string | (() => string)): CursorSealer {
   const currentKey = typeof key === 'function' ? key : () => key;
   const checked = () => {
@@ -41,7 +44,7 @@ export function makeCursorSealer(key: string | (() => string)): CursorSealer {
     if (value.length < 32) throw new Error('the cursor key must be at least 32 characters');
     return value;
   };
-  checked();
+  if (typeof key === 'string') checked();
   const mac = (payload: string) => createHmac('sha256', checked()).update(payload).digest();
 
   return {

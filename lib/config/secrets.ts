@@ -31,35 +31,38 @@ export class SecretUnavailableError extends Error {
   }
 }
 
-/** A secret kept current: read once, refreshed through the store's cache before each use. */
+/** A secret kept current: read on first use, refreshed through the store's cache before each use. */
 export interface CurrentSecret {
+  /** The value of the last good read; throws when no read has succeeded yet. */
   readonly value: string;
+  /** Reads the secret (through the store's cache); throws when it is missing, unreadable or invalid. */
   refresh(): Promise<void>;
 }
 
 /**
- * Reads a required secret, fail-closed: a missing, unreadable or invalid value throws (at
- * cold start, where this is awaited). `check` returns why a value is unusable, or undefined.
+ * A required secret, read fail-closed on first use rather than at cold start: importing a
+ * function does no I/O, and its first request reads the secret (the HTTP chain refreshes it
+ * before each request, lib/http/refresh-secrets.ts), so a missing, unreadable or invalid
+ * value refuses that request and every later one until it is fixed. `check` returns why a
+ * value is unusable, or undefined.
  */
-export async function requiredSecret(
+export function requiredSecret(
   store: SecretStore,
   name: string,
   check: (value: string) => string | undefined = () => undefined,
-): Promise<CurrentSecret> {
-  const readChecked = async () => {
-    const value = await store.read(name);
-    if (value === undefined) throw new Error(`Invalid broker configuration: secret ${name} does not exist`);
-    const problem = check(value);
-    if (problem !== undefined) throw new Error(`Invalid broker configuration: secret ${name} ${problem}`);
-    return value;
-  };
-  let value = await readChecked();
+): CurrentSecret {
+  let value: string | undefined;
   return {
     get value() {
+      if (value === undefined) throw new Error(`secret ${name} was used before it was read`);
       return value;
     },
     async refresh() {
-      value = await readChecked();
+      const read = await store.read(name);
+      if (read === undefined) throw new Error(`Invalid broker configuration: secret ${name} does not exist`);
+      const problem = check(read);
+      if (problem !== undefined) throw new Error(`Invalid broker configuration: secret ${name} ${problem}`);
+      value = read;
     },
   };
 }

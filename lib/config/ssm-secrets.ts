@@ -3,9 +3,8 @@
  * GetParameter with decryption, cached per name for `maxAgeSeconds`, so a rotated value
  * reaches warm functions within that age and no redeploy is needed. The endpoint comes from
  * AWS_ENDPOINT_URL_SSM when set (the local stack's emulator): no endpoint branches here.
+ * The SSM client is built on the first read (./ssm-secrets-provider.ts), not at cold start.
  */
-import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { type SecretStore, SecretUnavailableError } from './secrets.js';
 
 export interface SsmSecretStoreOptions {
@@ -16,18 +15,19 @@ export interface SsmSecretStoreOptions {
   maxAgeSeconds: number;
 }
 
+type SsmProvider = ReturnType<typeof import('./ssm-secrets-provider.js').makeSsmProvider>;
+
 export function makeSsmSecretStore(options: SsmSecretStoreOptions): SecretStore {
-  const provider = new SSMProvider({
-    awsSdkV3Client: new SSMClient({
-      region: options.region,
-      maxAttempts: options.maxAttempts,
-      requestHandler: { connectionTimeout: options.timeoutMs, requestTimeout: options.timeoutMs },
-    }),
-  });
+  let provider: Promise<SsmProvider> | undefined;
+  const loadProvider = () => {
+    provider ??= import('./ssm-secrets-provider.js').then(({ makeSsmProvider }) => makeSsmProvider(options));
+    return provider;
+  };
   return {
     async read(name) {
       try {
-        const value = await provider.get(name, { decrypt: true, maxAge: options.maxAgeSeconds });
+        const ssm = await loadProvider();
+        const value = await ssm.get(name, { decrypt: true, maxAge: options.maxAgeSeconds });
         return typeof value === 'string' && value !== '' ? value : undefined;
       } catch (error) {
         // Powertools wraps the SDK's error; a parameter that does not exist is not an outage.

@@ -1,7 +1,8 @@
 /**
- * Before each request, refreshes secrets read at cold start, through the secret store's
- * cache: a rotated value is used within the cache's max age, without a redeploy. A store
- * that cannot be read is a dependency outage (503), never a stale-key guess.
+ * Before each request, reads the secrets the function holds, through the secret store's
+ * cache: the first request reads them (nothing is read at cold start), and a rotated value
+ * is used within the cache's max age, without a redeploy. A secret that cannot be read, or
+ * is missing or invalid, refuses the request with 503, never a stale-key guess.
  */
 import type { CurrentSecret } from '../config/secrets.js';
 import { dependencyUnavailable } from '../errors.js';

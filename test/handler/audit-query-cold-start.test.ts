@@ -1,7 +1,8 @@
 /**
- * The audit-query function reads its cursor key by name at cold start, through the real
- * composition root and SSM adapter (against the local SSM emulator): without a readable,
- * valid key it does not start, so no audit query ever runs with a guessable key.
+ * The audit-query function reads its cursor key by name, through the real composition root
+ * and SSM adapter (against the local SSM emulator): nothing at import (a cold start does no
+ * I/O), then before every request, the first one included. Without a readable, valid key it
+ * answers no audit query (503), so no query ever runs with a guessable key.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -33,11 +34,37 @@ before(async () => {
 });
 after(() => ssm?.stop());
 
-/** Imports the handler module in a fresh process, as a cold start would; returns its error, if any. */
-async function coldStart(cursorKeyParameter: string): Promise<string> {
-  const probe = `try { await import('./functions/audit-query/handler.ts'); console.log('started'); }
-    catch (error) { console.log(error.message); }`;
-  const { stdout } = await promisify(execFile)(
+interface ColdStart {
+  /** The import's error, if it failed. */
+  error?: string;
+  started?: boolean;
+  /** The answer to one audit query, and the reason the broker logged for refusing it. */
+  status?: number;
+  code?: string;
+  reason?: string;
+}
+
+/**
+ * Imports the handler module in a fresh process, as a cold start would, then (`request`)
+ * sends it one audit query from an auditor.
+ */
+async function coldStart(
+  cursorKeyParameter: string,
+  then: 'import' | 'request' = 'import',
+): Promise<ColdStart> {
+  const probe = `
+    const { buildContext, buildEvent, iamAuthorizer } = await import('./test/support/lambda.ts');
+    let module;
+    try { module = await import('./functions/audit-query/handler.ts'); }
+    catch (error) { console.log(JSON.stringify({ error: error.message })); process.exit(0); }
+    if (${JSON.stringify(then)} === 'import') { console.log(JSON.stringify({ started: true })); process.exit(0); }
+    const answer = await module.handler(
+      buildEvent({ method: 'GET', path: '/v1/issuances', authorizer: iamAuthorizer('arn:aws:sts::111111111111:assumed-role/security-audit/probe') }),
+      buildContext(),
+    );
+    console.error(JSON.stringify({ started: true, status: answer.statusCode, code: JSON.parse(answer.body).code }));
+    process.exit(0);`;
+  const { stderr, stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', '--input-type=module', '-e', probe],
     {
@@ -47,31 +74,60 @@ async function coldStart(cursorKeyParameter: string): Promise<string> {
           BROKER_GRANTS_FILE: compiledGrants,
           BROKER_CURSOR_KEY_PARAMETER: cursorKeyParameter,
           BROKER_SSM_MAX_ATTEMPTS: '1',
+          BROKER_DYNAMODB_MAX_ATTEMPTS: '1',
         }),
         AWS_REGION: 'us-east-1',
         AWS_ENDPOINT_URL_SSM: ssm.url,
+        // No DynamoDB here: an audit query that gets past its key fails at the rate limit.
+        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:9',
         AWS_ACCESS_KEY_ID: 'AKIACOLDSTARTTEST000',
         AWS_SECRET_ACCESS_KEY: 'cold-start-test-not-a-secret',
       },
     },
   );
-  return stdout.trim();
+  if (then === 'import') return JSON.parse(stdout) as ColdStart;
+  // The broker logs why it refused a request (errors on stderr); the answer is the last line.
+  const lines = stderr
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as ColdStart);
+  return { ...lines.at(-1), reason: lines.find((entry) => entry.reason !== undefined)?.reason };
 }
 
+const readsOf = (name: string) => ssm.calls().filter((call) => call.name === name).length;
+
 describe('audit-query cold start', () => {
-  it('starts with a readable key of 32 characters or more', async () => {
-    assert.equal(await coldStart(KEY_NAMES.good), 'started');
+  it('reads nothing at import, even when the key is missing', async () => {
+    // Act
+    const started = await coldStart(KEY_NAMES.missing);
+    // Assess
+    assert.deepEqual(started, { started: true });
+    assert.equal(readsOf(KEY_NAMES.missing), 0);
+  });
+
+  it('reads a key of 32 characters or more, with decryption, on the first request', async () => {
+    // Act
+    const answer = await coldStart(KEY_NAMES.good, 'request');
+    // Assess: past the key, the query fails where this test has no DynamoDB (the rate limit).
     assert.ok(ssm.calls().some((call) => call.name === KEY_NAMES.good && call.withDecryption));
+    assert.equal(answer.status, 503);
+    assert.match(answer.reason ?? '', /^rate limit: /);
   });
 
-  it('fails when the key parameter does not exist', async () => {
-    assert.match(
-      await coldStart(KEY_NAMES.missing),
-      /secret \/credential-broker\/prod\/no-such-key does not exist/,
-    );
+  it('answers no query when the key parameter does not exist', async () => {
+    // Act
+    const answer = await coldStart(KEY_NAMES.missing, 'request');
+    // Assess
+    assert.equal(answer.status, 503);
+    assert.equal(answer.code, 'dependency_unavailable');
+    assert.match(answer.reason ?? '', /secret \/credential-broker\/prod\/no-such-key does not exist/);
   });
 
-  it('fails on the local dev key outside the local stage', async () => {
-    assert.match(await coldStart(KEY_NAMES.dev), /is the local dev key/);
+  it('answers no query with the local dev key outside the local stage', async () => {
+    // Act
+    const answer = await coldStart(KEY_NAMES.dev, 'request');
+    // Assess
+    assert.equal(answer.status, 503);
+    assert.match(answer.reason ?? '', /is the local dev key/);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Secrets by name (invariant 19) and their fail-closed reading: the cursor key fails the
- * audit-query cold start when missing, short, or the dev key outside `local`; the Volcengine
+ * Secrets by name (invariant 19) and their fail-closed reading: the cursor key, read on first
+ * use, refuses when missing, short, or the dev key outside `local`; the Volcengine
  * key source refuses with provider_not_configured or dependency_unavailable, never a guess.
  */
 import assert from 'node:assert/strict';
@@ -61,12 +61,14 @@ describe('cursor key', () => {
     ['too short', { '/ck': 'tiny-secret-value' }, /secret \/ck is shorter than 32 characters/],
     ['the dev key', { '/ck': LOCAL_CURSOR_KEY }, /secret \/ck is the local dev key/],
   ] as const) {
-    it(`fails the read at cold start when ${label}, without echoing the value`, async () => {
+    it(`fails the first read when ${label}, without echoing the value`, async () => {
       // Prepare
       const { store } = mapStore({ ...values });
+      const secret = requiredSecret(store, '/ck', cursorKeyProblem('prod'));
       // Act
-      const read = requiredSecret(store, '/ck', cursorKeyProblem('prod'));
+      const read = secret.refresh();
       // Assess
+      assert.throws(() => secret.value, /used before it was read/);
       await assert.rejects(
         read,
         (error: Error) =>
@@ -76,20 +78,26 @@ describe('cursor key', () => {
     });
   }
 
-  it('fails the read at cold start when the store cannot be read', async () => {
+  it('reads nothing until first used, then fails the read when the store cannot be read', async () => {
     // Prepare
     const { store, state } = mapStore({ '/ck': KEY });
     state.failing = true;
     // Act
-    const read = requiredSecret(store, '/ck', cursorKeyProblem('prod'));
+    const secret = requiredSecret(store, '/ck', cursorKeyProblem('prod'));
+    const readsBeforeUse = state.reads;
+    const read = secret.refresh();
     // Assess
+    assert.equal(readsBeforeUse, 0);
     await assert.rejects(read, SecretUnavailableError);
+    assert.throws(() => secret.value, /used before it was read/);
   });
 
   it('picks up a rotated value on refresh, and refuses a rotation to an invalid one', async () => {
     // Prepare
     const { store, values } = mapStore({ '/ck': KEY });
-    const secret = await requiredSecret(store, '/ck', cursorKeyProblem('prod'));
+    const secret = requiredSecret(store, '/ck', cursorKeyProblem('prod'));
+    await secret.refresh();
+    const first = secret.value;
     // Act
     values['/ck'] = 'r'.repeat(40);
     await secret.refresh();
@@ -97,8 +105,10 @@ describe('cursor key', () => {
     values['/ck'] = LOCAL_CURSOR_KEY;
     const badRotation = secret.refresh();
     // Assess
+    assert.equal(first, KEY);
     assert.equal(rotated, 'r'.repeat(40));
     await assert.rejects(badRotation, /local dev key/);
+    assert.equal(secret.value, 'r'.repeat(40), 'a refused rotation keeps the last good key');
   });
 });
 

@@ -5,7 +5,14 @@
  */
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import type { SsmSecretStoreOptions } from './ssm-secrets.js';
+
+export interface SsmSecretStoreOptions {
+  region: string;
+  maxAttempts: number;
+  /** Per attempt: a read that waits on SSM must still fit in the Lambda's time. */
+  timeoutMs: number;
+  maxAgeSeconds: number;
+}
 
 export const makeSsmProvider = (options: SsmSecretStoreOptions) =>
   new SSMProvider({

@@ -6,16 +6,9 @@
  * The SSM client is built on the first read (./ssm-secrets-provider.ts), not at cold start.
  */
 import { type SecretStore, SecretUnavailableError } from './secrets.js';
+import type { makeSsmProvider, SsmSecretStoreOptions } from './ssm-secrets-provider.js';
 
-export interface SsmSecretStoreOptions {
-  region: string;
-  maxAttempts: number;
-  /** Per attempt: a cold start that waits on SSM must still fit in the Lambda's time. */
-  timeoutMs: number;
-  maxAgeSeconds: number;
-}
-
-type SsmProvider = ReturnType<typeof import('./ssm-secrets-provider.js').makeSsmProvider>;
+type SsmProvider = ReturnType<typeof makeSsmProvider>;
 
 export function makeSsmSecretStore(options: SsmSecretStoreOptions): SecretStore {
   let provider: Promise<SsmProvider> | undefined;

@@ -51,7 +51,7 @@ const role = (service, stage, fn, statements) => ({
 // The digest chain of the audit trail (functions/audit-digest): its role, the signing key
 // only that role may sign with, and the evidence bucket only that role may write to and
 // nobody may delete from (Object Lock, compliance mode: not even the account root).
-function auditEvidence({ params, service, stage, tableArn }) {
+function auditEvidence({ params, service, stage, tableArn, auditGate }) {
   const retentionDays = params.evidenceRetentionDays;
   const digestRoleArn = { 'Fn::GetAtt': ['AuditDigestRole', 'Arn'] };
   const bucketArn = { 'Fn::GetAtt': ['AuditEvidenceBucket', 'Arn'] };
@@ -68,12 +68,13 @@ function auditEvidence({ params, service, stage, tableArn }) {
         Resource: { 'Fn::Sub': `\${AuditEvidenceBucket.Arn}/windows/*` },
       },
     ]),
-    // GET /v1/audit/digests: Query on the table key (the digest partitions), nothing else.
+    // GET /v1/audit/digests: Query on the table key (the digest partitions), and the audit gate.
     AuditDigestsRole: role(service, stage, 'auditDigests', [
       { Effect: 'Allow', Action: ['dynamodb:Query'], Resource: tableArn },
+      ...auditGate,
     ]),
-    // GET /v1/audit/public-key: no IAM permission at all; the key policy grants kms:GetPublicKey.
-    AuditPublicKeyRole: role(service, stage, 'auditPublicKey', []),
+    // GET /v1/audit/public-key: the audit gate only; the key policy grants kms:GetPublicKey.
+    AuditPublicKeyRole: role(service, stage, 'auditPublicKey', auditGate),
     // The key policy alone grants use of the key (no IAM policy names it, so no cycle between
     // the roles and the key); the account keeps administration, never kms:Sign.
     AuditDigestKey: {
@@ -259,6 +260,9 @@ module.exports = async ({ resolveVariable }) => {
     Action: ['dynamodb:UpdateItem'],
     Resource: { 'Fn::GetAtt': ['RateTable', 'Arn'] },
   };
+  // The door of every auditors-only route (lib/audit/audit-gate.ts): charges the caller's
+  // audit rate and appends AUDIT_DENIED and RATE_LIMITED records.
+  const auditGate = [{ Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn }, rateCounters];
 
   Object.assign(resources, {
     IssueCredentialsRole: functionRole('issueCredentials', [
@@ -270,29 +274,29 @@ module.exports = async ({ resolveVariable }) => {
       { Effect: 'Allow', Action: ['dynamodb:GetItem'], Resource: tableArn },
     ]),
     OpenApiRole: functionRole('openapi', []),
-    // Reads the trail; appends AUDIT_DENIED and RATE_LIMITED records; charges the audit rate.
+    // Reads the trail, behind the audit gate.
     AuditQueryRole: functionRole('auditQuery', [
       { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: [tableArn, ...indexArns] },
-      { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
-      rateCounters,
+      ...auditGate,
     ]),
     // VERIFY records are appended like every other record: PutItem, never UpdateItem.
     VerifyGrantsRole: functionRole('verifyGrants', [
       ...assumeGrantedRoles,
       { Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: tableArn },
     ]),
-    // GET /v1/grants reads the newest VERIFY records: Query on the byDecision index only.
-    // GET /v1/grants/mine charges the caller's requests rate.
+    // GET /v1/grants reads the newest VERIFY records (Query on the byDecision index only),
+    // behind the audit gate; GET /v1/grants/mine charges the caller's requests rate (the
+    // gate's rate counter).
     ListGrantsRole: functionRole('listGrants', [
       {
         Effect: 'Allow',
         Action: ['dynamodb:Query'],
         Resource: { 'Fn::Sub': `\${AuditTable.Arn}/index/byDecision` },
       },
-      rateCounters,
+      ...auditGate,
     ]),
   });
-  Object.assign(resources, auditEvidence({ params, service, stage, tableArn }));
+  Object.assign(resources, auditEvidence({ params, service, stage, tableArn, auditGate }));
   // Alarms on the EMF metrics, with the alarmTopicArn param as their action (when set).
   Object.assign(resources, await alarms({ params, stage, service }));
   return { Resources: resources, extensions: stageThrottling(params) };

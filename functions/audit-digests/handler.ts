@@ -1,21 +1,17 @@
 // GET /v1/audit/digests (auditors only): the signed digests of the sealed audit windows.
-import { makeDigestListing } from '../../lib/audit/digest/digest-listing.js';
 import { makeDynamoDigestStore } from '../../lib/audit/digest/dynamodb-digest-store.js';
-import { httpHandler } from '../../lib/http/handler.js';
+import { admitAuditor } from '../shared/audit-gate.js';
 import { dynamodbClient } from '../shared/dynamodb.js';
-import { allowList, config, httpOptions, logger } from '../shared/runtime.js';
-import { auditDigestsRoute } from './route.js';
+import { config, httpOptions } from '../shared/runtime.js';
+import { type AuditDigestsPorts, makeHandler } from './compose.js';
 
-export const route = auditDigestsRoute({
-  listDigests: makeDigestListing({
-    store: makeDynamoDigestStore({
-      client: dynamodbClient,
-      tableName: config.auditTable,
-      timeoutMs: config.dynamodb.timeoutMs,
-    }),
+export const ports: AuditDigestsPorts = {
+  store: makeDynamoDigestStore({
+    client: dynamodbClient,
+    tableName: config.auditTable,
+    timeoutMs: config.dynamodb.timeoutMs,
   }),
-  allowList,
-  logger,
-});
+  admitAuditor,
+};
 
-export const handler = httpHandler(route, httpOptions);
+export const handler = makeHandler(ports, httpOptions);

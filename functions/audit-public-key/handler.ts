@@ -1,9 +1,9 @@
 // GET /v1/audit/public-key (auditors only): the public half of the KMS digest key.
-import { httpHandler } from '../../lib/http/handler.js';
+import { admitAuditor } from '../shared/audit-gate.js';
 import { digestSigner } from '../shared/kms.js';
-import { allowList, httpOptions, logger } from '../shared/runtime.js';
-import { auditPublicKeyRoute } from './route.js';
+import { httpOptions } from '../shared/runtime.js';
+import { type AuditPublicKeyPorts, makeHandler } from './compose.js';
 
-export const route = auditPublicKeyRoute({ publicKey: () => digestSigner.publicKey(), allowList, logger });
+export const ports: AuditPublicKeyPorts = { publicKey: () => digestSigner.publicKey(), admitAuditor };
 
-export const handler = httpHandler(route, httpOptions);
+export const handler = makeHandler(ports, httpOptions);

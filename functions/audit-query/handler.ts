@@ -1,13 +1,12 @@
 // GET /v1/issuances and GET /v1/issuances/{id} (auditors only).
-import { ulid } from 'ulid';
-import { makeAuditGate } from '../../lib/audit/audit-gate.js';
 import { makeCursorSealer } from '../../lib/audit/cursor.js';
 import { makeDynamoAuditReader } from '../../lib/audit/dynamodb-reader.js';
 import { requireCursorKeyParameter } from '../../lib/config/env.js';
 import { cursorKeyProblem, requiredSecret } from '../../lib/config/secrets.js';
 import { refreshSecrets } from '../../lib/http/refresh-secrets.js';
-import { auditStore, dynamodbClient, rateLimiter } from '../shared/dynamodb.js';
-import { allowList, config, httpOptions } from '../shared/runtime.js';
+import { admitAuditor } from '../shared/audit-gate.js';
+import { dynamodbClient } from '../shared/dynamodb.js';
+import { config, httpOptions } from '../shared/runtime.js';
 import { secretStore } from '../shared/secrets.js';
 import { type AuditQueryPorts, makeHandler } from './compose.js';
 
@@ -27,14 +26,7 @@ export const ports: AuditQueryPorts = {
   }),
   cursors: makeCursorSealer(() => cursorKey.value),
   clock: () => new Date(),
-  admitAuditor: makeAuditGate({
-    allowList,
-    audit: auditStore,
-    rateLimiter,
-    limitPerMinute: config.rateLimit.auditRequestsPerMinute,
-    newId: ulid,
-    clock: () => new Date(),
-  }),
+  admitAuditor,
 };
 
 /** The shared options plus the per-request key refresh (also used by the local-stage twin). */

@@ -65,6 +65,7 @@ export const listDigestsContract = defineRoute({
   problems: {
     400: ['invalid_request', 'invalid_cursor', 'invalid_range'],
     403: ['not_allowed'],
+    429: ['rate_limited'],
     503: ['dependency_unavailable'],
   },
 });
@@ -87,6 +88,7 @@ export const getPublicKeyContract = defineRoute({
   problems: {
     400: ['invalid_request'],
     403: ['not_allowed'],
+    429: ['rate_limited'],
     503: ['dependency_unavailable'],
   },
 });

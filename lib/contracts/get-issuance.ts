@@ -36,6 +36,7 @@ export const getIssuanceContract = defineRoute({
     400: ['invalid_request'],
     403: ['not_allowed'],
     404: ['not_found'],
+    429: ['rate_limited'],
     503: ['dependency_unavailable'],
   },
 });

@@ -48,5 +48,5 @@ export const listGrantsContract = defineRoute({
   description: 'Non-auditors get 403.',
   request: {},
   responses: { 200: { description: 'Grants and their last check', schema: grantsList } },
-  problems: { 403: ['not_allowed'], 503: ['dependency_unavailable'] },
+  problems: { 403: ['not_allowed'], 429: ['rate_limited'], 503: ['dependency_unavailable'] },
 });

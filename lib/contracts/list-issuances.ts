@@ -116,6 +116,7 @@ export const listIssuancesContract = defineRoute({
   problems: {
     400: ['invalid_request', 'invalid_cursor', 'invalid_range', 'range_too_wide'],
     403: ['not_allowed'],
+    429: ['rate_limited'],
     503: ['dependency_unavailable'],
   },
 });

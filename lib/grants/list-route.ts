@@ -1,16 +1,18 @@
 /**
  * GET /v1/grants (auditors only): every grant of the running configuration with the
- * result of its last scheduled check (lib/audit/latest-checks.ts).
+ * result of its last scheduled check (lib/audit/latest-checks.ts). The caller is admitted
+ * like every audit route (rate, then auditor; a refusal is recorded as AUDIT_DENIED).
  */
+import type { AdmitAuditor } from '../audit/audit-gate.js';
 import type { LatestChecks } from '../audit/latest-checks.js';
 import { type Grant, grantRole } from '../config/grants-schema.js';
 import type { GrantsListBody } from '../contracts/list-grants.js';
-import { forbidden } from '../errors.js';
 import type { Route } from '../http/handler.js';
 import type { AllowList } from './allow-list.js';
 
 export interface ListGrantsDeps {
-  allowList: Pick<AllowList, 'isAuditor' | 'grants'>;
+  allowList: Pick<AllowList, 'grants'>;
+  admitAuditor: AdmitAuditor;
   latestChecks: LatestChecks;
   deniedCallers: GrantsListBody['deniedCallers'];
 }
@@ -19,7 +21,7 @@ export function listGrantsRoute(deps: ListGrantsDeps): Route {
   return {
     name: 'list-grants',
     async handle({ caller, facts }) {
-      if (!deps.allowList.isAuditor(caller)) throw forbidden('caller is not an auditor');
+      await deps.admitAuditor(caller, facts, 'list-grants');
       const grants = deps.allowList.grants();
       const checks = await deps.latestChecks(
         grants.filter((g) => !g.disabled).map((g) => g.id),

@@ -1,33 +1,30 @@
 /**
- * GET /v1/audit/digests and GET /v1/audit/public-key through the real HTTP chain: auditors
- * only, strict query, pages in chain order with cursors bound to their range, and answers
- * that parse with the route contracts.
+ * GET /v1/audit/digests and GET /v1/audit/public-key through their real compositions
+ * (functions/audit-digests/compose.ts, functions/audit-public-key/compose.ts) with fakes at
+ * the ports: auditors only (admitted by the audit gate: the audit rate charged, a refusal
+ * recorded as AUDIT_DENIED), strict query, pages in chain order with cursors bound to their
+ * range, and answers that parse with the route contracts.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { auditDigestsRoute } from '../../functions/audit-digests/route.js';
-import { auditPublicKeyRoute } from '../../functions/audit-public-key/route.js';
-import { makeDigestListing } from '../../lib/audit/digest/digest-listing.js';
+import { makeHandler as makeDigestsHandler } from '../../functions/audit-digests/compose.js';
+import { makeHandler as makePublicKeyHandler } from '../../functions/audit-public-key/compose.js';
 import { makeFileSigner } from '../../lib/audit/digest/file-signer.js';
 import { makeSealAuditWindows } from '../../lib/audit/digest/seal.js';
 import { digestPage, digestPublicKey } from '../../lib/contracts/audit-evidence.js';
-import { type Caller, callerRefKey } from '../../lib/grants/caller.js';
-import { httpHandler, type Route } from '../../lib/http/handler.js';
+import type { HttpEvent } from '../../lib/http/handler.js';
+import { AUDITOR, auditGateOnFakes, NOT_AUDITOR } from '../support/audit-gate.js';
 import { auditTrail } from '../support/audit-records.js';
 import { ampleBudget } from '../support/budget.js';
 import { memoryDigestStore, memoryWindowRecords } from '../support/digest-memory.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
-const AUDITOR = 'arn:aws:sts::111111111111:assumed-role/security-audit/alice';
-const NOT_AUDITOR = 'arn:aws:sts::111111111111:assumed-role/reporting-service/w1';
 const T0 = Date.parse('2026-04-01T00:00:00.000Z');
-const auditorKey = callerRefKey('arn:aws:iam::111111111111:role/security-audit');
-const allowList = { isAuditor: (caller: Caller) => caller.key === auditorKey };
-const logger = { warn: () => undefined } as never;
+const HTTP = { logger: silentLogger(), maxBodyBytes: 1024 };
 
 let dir: string;
 const store = memoryDigestStore();
@@ -47,8 +44,15 @@ before(async () => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function caller<Q>(route: Route<undefined, Q>, path: string) {
-  const handler = httpHandler(route, { logger: silentLogger(), maxBodyBytes: 1024 });
+type Handler = (
+  event: HttpEvent,
+  context: ReturnType<typeof buildContext>,
+) => Promise<{
+  statusCode?: number;
+  body?: string;
+}>;
+
+function caller(handler: Handler, path: string) {
   return async (as: string, query?: Record<string, string>) => {
     const event = buildEvent({
       method: 'GET',
@@ -64,24 +68,51 @@ function caller<Q>(route: Route<undefined, Q>, path: string) {
   };
 }
 
+const digestsGate = auditGateOnFakes();
 const getDigests = caller(
-  auditDigestsRoute({ listDigests: makeDigestListing({ store }), allowList, logger }),
+  makeDigestsHandler({ store, admitAuditor: digestsGate.admitAuditor }, HTTP),
   '/v1/audit/digests',
 );
-const getPublicKey = () =>
+const getPublicKey = (gate = auditGateOnFakes()) =>
   caller(
-    auditPublicKeyRoute({ publicKey: () => signer.publicKey(), allowList, logger }),
+    makePublicKeyHandler({ publicKey: () => signer.publicKey(), admitAuditor: gate.admitAuditor }, HTTP),
     '/v1/audit/public-key',
   );
 
 describe('GET /v1/audit/digests', () => {
-  it('refuses a non-auditor with 403, whatever the query', async () => {
+  it('refuses a non-auditor with 403 whatever the query, and records each refusal as AUDIT_DENIED', async () => {
+    // Prepare
+    const before = digestsGate.audit.records.length;
     // Act
     const plain = await getDigests(NOT_AUDITOR);
     const bogus = await getDigests(NOT_AUDITOR, { bogus: '1' });
     // Assess
     assert.deepEqual([plain.status, bogus.status], [403, 403]);
     assert.equal(plain.json.code, 'not_allowed');
+    const refusals = digestsGate.audit.records.slice(before);
+    assert.deepEqual(
+      refusals.map((record) => [record.decision, record.reason, record.detail, record.callerKey]),
+      [
+        ['AUDIT_DENIED', 'not_an_auditor', 'audit-digests', 'aws:111111111111:role/reporting-service'],
+        ['AUDIT_DENIED', 'not_an_auditor', 'audit-digests', 'aws:111111111111:role/reporting-service'],
+      ],
+    );
+  });
+
+  it("charges every request to the caller's audit rate and answers 429 over it, auditors included", async () => {
+    // Prepare
+    const gate = auditGateOnFakes({ overAudit: true });
+    const get = caller(
+      makeDigestsHandler({ store, admitAuditor: gate.admitAuditor }, HTTP),
+      '/v1/audit/digests',
+    );
+    // Act
+    const auditor = await get(AUDITOR);
+    const other = await get(NOT_AUDITOR);
+    // Assess
+    assert.deepEqual([auditor.status, other.status], [429, 429]);
+    assert.deepEqual(gate.rateLimiter.charged, [['audit'], ['audit']]);
+    assert.deepEqual(gate.audit.decisions(), ['RATE_LIMITED', 'RATE_LIMITED']);
   });
 
   it('pages through every digest in chain order with cursors', async () => {
@@ -136,9 +167,11 @@ describe('GET /v1/audit/digests', () => {
 });
 
 describe('GET /v1/audit/public-key', () => {
-  it('gives auditors the key the digests name, and nobody else', async () => {
+  it('gives auditors the key the digests name, and nobody else (the refusal recorded as AUDIT_DENIED)', async () => {
+    // Prepare
+    const gate = auditGateOnFakes();
+    const get = getPublicKey(gate);
     // Act
-    const get = getPublicKey();
     const auditor = await get(AUDITOR);
     const other = await get(NOT_AUDITOR);
     // Assess
@@ -148,5 +181,9 @@ describe('GET /v1/audit/public-key', () => {
     assert.match(key.pem, /^-----BEGIN PUBLIC KEY-----/);
     assert.ok(!JSON.stringify(auditor.json).includes('PRIVATE'));
     assert.equal(other.status, 403);
+    assert.equal(other.json.code, 'not_allowed');
+    assert.deepEqual(gate.audit.decisions(), ['AUDIT_DENIED']);
+    assert.equal(gate.audit.only('AUDIT_DENIED').detail, 'audit-public-key');
+    assert.deepEqual(gate.rateLimiter.charged, [['audit'], ['audit']]);
   });
 });

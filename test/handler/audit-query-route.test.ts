@@ -5,23 +5,16 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeAuditGate } from '../../lib/audit/audit-gate.js';
 import type { AuditQueries } from '../../lib/audit/queries.js';
 import { auditQueryRoute } from '../../lib/audit/query-route.js';
-import { type Caller, callerRefKey } from '../../lib/grants/caller.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import { FakeAuditStore, FakeRateLimiter } from '../support/fakes.js';
+import { AUDITOR, auditGateOnFakes, NOT_AUDITOR } from '../support/audit-gate.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
-const AUDITOR = 'arn:aws:sts::111111111111:assumed-role/security-audit/alice';
-const NOT_AUDITOR = 'arn:aws:sts::111111111111:assumed-role/reporting-service/w1';
-
 function setup(options: { overAudit?: boolean } = {}) {
   const calls: unknown[][] = [];
-  const audit = new FakeAuditStore();
-  const limiter = new FakeRateLimiter([], new Set(options.overAudit ? ['audit'] : []));
-  let ids = 0;
+  const { admitAuditor, audit, rateLimiter: limiter } = auditGateOnFakes(options);
   const queries: AuditQueries = {
     list: async (filters, page, budget) => {
       calls.push(['list', filters, page, typeof budget.remainingMs()]);
@@ -32,18 +25,7 @@ function setup(options: { overAudit?: boolean } = {}) {
       return id === 'ISS00000001' ? { issuanceId: id, status: 'UNCONFIRMED', items: [] } : undefined;
     },
   };
-  const auditorKey = callerRefKey('arn:aws:iam::111111111111:role/security-audit');
-  const route = auditQueryRoute({
-    queries,
-    admitAuditor: makeAuditGate({
-      allowList: { isAuditor: (caller: Caller) => caller.key === auditorKey },
-      audit,
-      rateLimiter: limiter,
-      limitPerMinute: 60,
-      newId: () => `01GATE${String(++ids).padStart(20, '0')}`,
-      clock: () => new Date('2025-03-11T00:00:00Z'),
-    }),
-  });
+  const route = auditQueryRoute({ queries, admitAuditor });
   const handler = httpHandler(route, { logger: silentLogger(), maxBodyBytes: 1024 });
   const get = async (as: string, path: string, query?: Record<string, string>, id?: string) => {
     const event = buildEvent({

@@ -19,6 +19,7 @@ import type { RouteContract } from '../../lib/contracts/route.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { openApiRoute } from '../../lib/http/openapi.js';
+import { auditGateOnFakes } from '../support/audit-gate.js';
 import {
   FakeAuditStore,
   FakeIssuer,
@@ -113,6 +114,7 @@ describe('route answers match their contracts', () => {
     const handler = makeListGrantsHandler(
       {
         allowList,
+        admitAuditor: auditGateOnFakes({ allowList }).admitAuditor,
         deniedCallers: grantsFile.deniedCallers,
         reader: { queryIndex: async () => ({ items: [] }), issuanceRecords: async () => [] },
         clock: () => new Date('2025-01-01T00:00:00.000Z'),

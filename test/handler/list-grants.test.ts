@@ -1,6 +1,7 @@
 /**
  * GET /v1/grants through its real composition (functions/list-grants/compose.ts), with a
- * fake audit reader at the port: auditors only, every grant described without its external
+ * fake audit reader at the port: auditors only (admitted by the audit gate: the audit rate
+ * charged, a refusal recorded as AUDIT_DENIED), every grant described without its external
  * id, and the newest VERIFY record of each enabled grant as its last check.
  */
 import assert from 'node:assert/strict';
@@ -8,13 +9,11 @@ import { describe, it } from 'node:test';
 import { makeHandler } from '../../functions/list-grants/compose.js';
 import type { AuditReader, IndexQuery } from '../../lib/audit/queries.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
+import { AUDITOR, auditGateOnFakes, NOT_AUDITOR } from '../support/audit-gate.js';
 import { noRateLimit } from '../support/fakes.js';
 import { sampleGrantsFile, sampleGrantsInput } from '../support/grants.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
-
-const AUDITOR = 'arn:aws:sts::111111111111:assumed-role/security-audit/alice';
-const NOT_AUDITOR = 'arn:aws:sts::111111111111:assumed-role/reporting-service/w1';
 
 const verifyRecord = (grantId: string, at: string, reason: string, detail?: string) => ({
   issuanceId: `CHECK-${grantId}-${at}`,
@@ -28,7 +27,7 @@ const verifyRecord = (grantId: string, at: string, reason: string, detail?: stri
   ...(detail ? { detail } : {}),
 });
 
-function setup() {
+function setup(options: { overAudit?: boolean } = {}) {
   const input = sampleGrantsInput();
   const vault = input.grants[1];
   if (vault) vault.disabled = true;
@@ -49,9 +48,12 @@ function setup() {
     },
     issuanceRecords: async () => assert.fail('GET /v1/grants reads no issuance'),
   };
+  const allowList = makeAllowList(grantsFile);
+  const gate = auditGateOnFakes({ allowList, overAudit: options.overAudit });
   const handler = makeHandler(
     {
-      allowList: makeAllowList(grantsFile),
+      allowList,
+      admitAuditor: gate.admitAuditor,
       deniedCallers: grantsFile.deniedCallers,
       reader,
       clock: () => new Date('2025-01-02T00:00:00.000Z'),
@@ -74,24 +76,42 @@ function setup() {
       json: JSON.parse(String(response.body)) as Record<string, unknown>,
     };
   };
-  return { get, queries };
+  return { get, queries, gate };
 }
 
 describe('GET /v1/grants composition', () => {
-  it('refuses a non-auditor with a generic 403 without reading the audit table', async () => {
+  it('refuses a non-auditor with a generic 403 without reading the audit table, and records AUDIT_DENIED', async () => {
     // Prepare
-    const { get, queries } = setup();
+    const { get, queries, gate } = setup();
     // Act
     const response = await get(NOT_AUDITOR);
     // Assess
     assert.equal(response.status, 403);
     assert.equal(response.json.code, 'not_allowed');
+    assert.equal(response.json.detail, 'This caller may not perform this action.');
     assert.equal(queries.length, 0);
+    const refusal = gate.audit.only('AUDIT_DENIED');
+    assert.deepEqual(
+      [refusal.reason, refusal.detail, refusal.callerKey],
+      ['not_an_auditor', 'list-grants', 'aws:111111111111:role/reporting-service'],
+    );
+    assert.deepEqual(gate.rateLimiter.charged, [['audit']]);
+  });
+
+  it('answers 429 over the audit rate before anything is read, auditors included', async () => {
+    // Prepare
+    const { get, queries, gate } = setup({ overAudit: true });
+    // Act
+    const response = await get(AUDITOR);
+    // Assess
+    assert.equal(response.status, 429);
+    assert.equal(queries.length, 0);
+    assert.deepEqual(gate.audit.decisions(), ['RATE_LIMITED']);
   });
 
   it('lists every grant with its newest check, never an external id, and the denied callers', async () => {
     // Prepare
-    const { get, queries } = setup();
+    const { get, queries, gate } = setup();
     // Act
     const response = await get(AUDITOR);
     // Assess
@@ -125,5 +145,6 @@ describe('GET /v1/grants composition', () => {
       queries.map((query) => [query.index, query.partition, query.range.from]),
       [['byDecision', 'VERIFY', '2024-12-03T00:00:00.000Z']],
     );
+    assert.deepEqual(gate.audit.records, []);
   });
 });

@@ -11,6 +11,7 @@ import type { AuditReader } from '../../lib/audit/queries.js';
 import { myGrantsList } from '../../lib/contracts/list-my-grants.js';
 import { dependencyUnavailable } from '../../lib/errors.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
+import { auditGateOnFakes } from '../support/audit-gate.js';
 import { FakeRateLimiter } from '../support/fakes.js';
 import {
   OIDC_ISSUER,
@@ -39,9 +40,11 @@ function setup(edit: (input: ReturnType<typeof sampleGrantsInput>) => void = () 
   const grantsFile = sampleGrantsFile(input);
   const allowList = makeAllowList(grantsFile);
   const rateLimiter = new FakeRateLimiter();
+  const { admitAuditor } = auditGateOnFakes({ allowList });
   const handler = makeHandler(
     {
       allowList,
+      admitAuditor,
       deniedCallers: grantsFile.deniedCallers,
       reader: noReads,
       clock: () => new Date('2025-01-02T00:00:00.000Z'),

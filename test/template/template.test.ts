@@ -205,8 +205,17 @@ describe('packaged prod template: IAM', () => {
       assert.ok(onAudit !== onRate, `${name}: one statement per table, got ${JSON.stringify(statement)}`);
       if (onAudit) for (const action of actionsOf(statement)) auditActions.add(action);
       if (onRate) {
-        // The functions that charge a caller's rate: issuance, the audit routes, the caller's own grants.
-        assert.ok(['IssueCredentialsRole', 'AuditQueryRole', 'ListGrantsRole'].includes(name), name);
+        // The functions that charge a caller's rate: issuance, the auditors-only routes, the caller's own grants.
+        assert.ok(
+          [
+            'IssueCredentialsRole',
+            'AuditQueryRole',
+            'ListGrantsRole',
+            'AuditDigestsRole',
+            'AuditPublicKeyRole',
+          ].includes(name),
+          name,
+        );
         assert.deepEqual(actionsOf(statement), ['dynamodb:UpdateItem']);
       }
     }

@@ -5,16 +5,12 @@
  * and what `openssl dgst -sha256 -verify` reads.
  */
 import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import type { DigestPublicKeyBody } from '../../contracts/audit-evidence.js';
 import { sha256Hex } from './canonical.js';
 import { SIGNING_ALGORITHM } from './digest.js';
 
-export interface DigestPublicKey {
-  /** SHA-256 (hex) of the DER SubjectPublicKeyInfo: names the key in every digest. */
-  keyId: string;
-  algorithm: typeof SIGNING_ALGORITHM;
-  /** SubjectPublicKeyInfo, PEM. */
-  pem: string;
-}
+/** The key as GET /v1/audit/public-key answers it (lib/contracts/audit-evidence.ts). */
+export type DigestPublicKey = DigestPublicKeyBody;
 
 /** Port: signs digests. Adapters: a PEM key file (local stage) and AWS KMS (deployed). */
 export interface DigestSigner {

@@ -19,6 +19,8 @@ import { devIdentity, type StackFixture, startStackFixture } from './stack-fixtu
 let fixture: StackFixture;
 let from: string;
 let to: string;
+/** `broker audit verify` by a caller who is not an auditor, run before the seal (see `before`). */
+let refused: { code: number; stdout: string; stderr: string };
 const REPORT_DIR = join('.test-tmp', 'audit-verify');
 
 before(async () => {
@@ -32,6 +34,9 @@ before(async () => {
   }
   const denied = await fixture.call('mallory', 'POST', '/v1/credentials', { grant: 'reports-reader' });
   assert.equal(denied.status, 403);
+  // A refused auditor call leaves an AUDIT_DENIED record: made before the seal, so the record
+  // is sealed with the others (one made after would be, rightly, INSERTED_AFTER_SEAL).
+  refused = await broker('audit', 'verify', '--local', '--as', 'reporting-service');
   // Seal as `npm run audit:seal` would a few minutes from now, when these windows are closed.
   const run = await sealLocalAuditTrail({
     dynamoUrl: fixture.stack.dynamo.url,
@@ -72,15 +77,24 @@ describe('broker audit verify / report against the local stack', () => {
     const result = await broker('audit', 'verify', '--local', '--as', 'security-audit');
     // Assess
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    assert.match(result.stdout, /^OK: \d+ sealed windows, 7 records/m);
+    assert.match(result.stdout, /^OK: \d+ sealed windows, 8 records/m);
   });
 
-  it('refuses a caller who is not an auditor: exit 2', async () => {
-    // Act
-    const result = await broker('audit', 'verify', '--local', '--as', 'reporting-service');
+  it('refuses a caller who is not an auditor: exit 2, and the trail holds its AUDIT_DENIED record', async () => {
+    // Act: the refused call ran in `before` (before the seal).
+    const page = await fixture.call(
+      'security-audit',
+      'GET',
+      `/v1/issuances?decision=AUDIT_DENIED&from=${from}`,
+    );
+    const items = ((await page.json()) as { items: { callerKey: string; detail?: string }[] }).items;
     // Assess
-    assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /not_allowed/);
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /not_allowed/);
+    assert.deepEqual(
+      items.map((item) => [item.callerKey, item.detail]),
+      [['aws:111111111111:role/reporting-service', 'audit-public-key']],
+    );
   });
 
   it('writes a self-contained HTML report of the range', async () => {

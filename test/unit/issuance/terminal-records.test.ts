@@ -11,7 +11,7 @@ import { BrokerError, dependencyUnavailable, forbidden } from '../../../lib/erro
 import { makeAllowList } from '../../../lib/grants/allow-list.js';
 import { type Caller, oidcCaller } from '../../../lib/grants/caller.js';
 import { type IssueRequest, makeIssueCredentials } from '../../../lib/issuance/issue-credentials.js';
-import type { Issuers, RateLimiter } from '../../../lib/issuance/ports.js';
+import type { IssuanceMetrics, Issuers, RateLimiter } from '../../../lib/issuance/ports.js';
 import { ampleBudget } from '../../support/budget.js';
 import {
   FakeAuditStore,
@@ -36,6 +36,7 @@ interface Options {
   over?: string[];
   withoutVolcengine?: boolean;
   rateLimiter?: RateLimiter;
+  metrics?: IssuanceMetrics;
 }
 
 function setup(options: Options = {}) {
@@ -52,7 +53,7 @@ function setup(options: Options = {}) {
     issuers,
     rateLimiter: options.rateLimiter ?? limiter,
     rateLimits: TEST_RATE_LIMITS,
-    metrics: noMetrics,
+    metrics: options.metrics ?? noMetrics,
     newIssuanceId: () => `01EXITPATH${String(++ids).padStart(16, '0')}`,
     clock: () => new Date('2025-01-01T00:00:00Z'),
     onAuditGap: ignoreAuditGap,
@@ -115,10 +116,16 @@ describe('issuance exit paths: one terminal record each', () => {
     const caller = oidcCaller(grant.callers.find((c) => typeof c !== 'string')?.issuer ?? '', 'rotation-job');
     const odd = { ...caller, name: 'bad\u0000name', subject: 'rotation-job' };
     // Act
-    const status = await outcome(run({ grant: 'doris-vault-rotation' }, odd));
-    // Assess
-    assert.equal(status, 500);
+    const error = await run({ grant: 'doris-vault-rotation' }, odd).then(
+      () => assert.fail('expected a refusal'),
+      (refused: unknown) => refused,
+    );
+    // Assess: the FAILED record carries the internal reason for auditors (the answer does not)
+    assert.ok(error instanceof BrokerError);
+    assert.equal(error.status, 500);
     assertTerminal(audit.records, 'FAILED', 'grant_misconfigured');
+    assert.ok(error.internalReason);
+    assert.equal(audit.records.at(-1)?.detail, error.internalReason);
   });
 
   it('provider not configured: FAILED, no INTENT', async () => {
@@ -223,6 +230,22 @@ describe('rate limits before audit writes', () => {
     assert.deepEqual(audit.decisions(), ['RATE_LIMITED']);
   });
 
+  it('a caller known to be over a grant budget is refused before its INTENT: no write, no charge', async () => {
+    // Prepare: the first issuance over the grant budget teaches the instance
+    const { run, audit, aws, limiter } = setup({ over: ['grant:reports-reader'] });
+    await outcome(run({ grant: 'reports-reader' }));
+    const recordsBefore = audit.decisions();
+    const chargesBefore = limiter.charged.length;
+    // Act
+    const status = await outcome(run({ grant: 'reports-reader' }));
+    // Assess
+    assert.equal(status, 429);
+    assert.deepEqual(recordsBefore, ['INTENT', 'RATE_LIMITED']);
+    assert.deepEqual(audit.decisions(), recordsBefore);
+    assert.equal(limiter.charged.length, chargesBefore);
+    assert.equal(aws.calls.length, 0);
+  });
+
   it('an issuance charges the request and the grant budgets in one call', async () => {
     const { run, limiter } = setup();
     await run({ grant: 'reports-reader' });
@@ -270,5 +293,69 @@ describe('rate limits before audit writes', () => {
     await issue(reportingCaller(), { grant: 'reports-reader' }, { requestId: 'r', budget: ampleBudget() });
     // Assess
     assert.deepEqual(timeline, ['audit:INTENT', 'sts:aws', 'audit:ISSUED']);
+  });
+});
+
+/** Every metric the use case emits, in order. */
+class RecordingMetrics implements IssuanceMetrics {
+  readonly denials: string[] = [];
+  readonly failures: string[] = [];
+  readonly latencies: { dependency: string; ms: number }[] = [];
+  request() {}
+  issued() {}
+  denied(reason: string) {
+    this.denials.push(reason);
+  }
+  failed(dependency: string) {
+    this.failures.push(dependency);
+  }
+  latency(dependency: string, ms: number) {
+    this.latencies.push({ dependency, ms });
+  }
+}
+
+describe('issuance metrics', () => {
+  it('counts a rate-limited request as denied rate_limited, whether charged or already known', async () => {
+    // Prepare
+    const metrics = new RecordingMetrics();
+    const { run } = setup({ over: ['requests'], metrics });
+    // Act: the first request is charged and found over, the second is known to be over
+    const statuses = [
+      await outcome(run({ grant: 'reports-reader' })),
+      await outcome(run({ grant: 'reports-reader' })),
+    ];
+    // Assess
+    assert.deepEqual(statuses, [429, 429]);
+    assert.deepEqual(metrics.denials, ['rate_limited', 'rate_limited']);
+  });
+
+  it('measures each audit write and the STS call, with durations inside the request', async () => {
+    // Prepare
+    const metrics = new RecordingMetrics();
+    const { run } = setup({ metrics });
+    // Act
+    const started = performance.now();
+    await run({ grant: 'reports-reader' });
+    const elapsed = performance.now() - started;
+    // Assess: INTENT, STS, ISSUED
+    assert.deepEqual(
+      metrics.latencies.map((l) => l.dependency),
+      ['audit', 'sts', 'audit'],
+    );
+    for (const { ms } of metrics.latencies)
+      assert.ok(ms >= 0 && ms <= elapsed, `latency ${ms} of ${elapsed} ms`);
+    assert.deepEqual(metrics.failures, []);
+  });
+
+  it('measures a failed STS call too, and counts it as failed', async () => {
+    // Prepare
+    const metrics = new RecordingMetrics();
+    const { run, aws } = setup({ metrics });
+    aws.failWith(dependencyUnavailable('sts', 'ThrottlingException'));
+    // Act
+    await outcome(run({ grant: 'reports-reader' }));
+    // Assess
+    assert.deepEqual(metrics.failures, ['sts']);
+    assert.ok(metrics.latencies.some((l) => l.dependency === 'sts'));
   });
 });

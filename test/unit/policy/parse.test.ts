@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { type PolicyIssue, parsePolicyDocument, parsePolicyText } from '../../../lib/policy/index.js';
 
 // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal policy variable is the input under test
@@ -56,8 +57,12 @@ describe('parsePolicyDocument', () => {
       for (const side of ['request', 'ceiling'] as const) {
         // Act
         const issues = issuesOf(document, side);
-        // Assess
-        assertIssue(issues, `$.Statement[1].${key}`, new RegExp(key));
+        // Assess: refused as what it is (a complement, or a resource-policy key), not as a typo
+        assertIssue(
+          issues,
+          `$.Statement[1].${key}`,
+          new RegExp(`^${key} (is not supported|belongs in resource policies)`),
+        );
       }
     }
   });
@@ -121,6 +126,7 @@ describe('parsePolicyDocument', () => {
     const ceiling = parsePolicyDocument(document, 'aws', 'ceiling');
     // Assess
     assert.equal(request.ok, false);
+    assertIssue(issuesOf(document), '$.Statement.Effect', /may only Allow; the ceiling decides/);
     assert.ok(ceiling.ok);
     assertIssue(
       issuesOf({ Statement: { ...allowStatement, Effect: 'allow' } }, 'ceiling'),
@@ -214,6 +220,76 @@ describe('parsePolicyDocument', () => {
     assert.ok(parsePolicyDocument(hundredActions, 'aws', 'request').ok);
   });
 
+  it('names the field that is missing or empty, on both sides', () => {
+    // Prepare
+    const { Action: _action, ...withoutAction } = allowStatement;
+    const { Resource: _resource, ...withoutResource } = allowStatement;
+    // Act / Assess
+    assertIssue(issuesOf({ Statement: withoutAction }), '$.Statement.Action', /^Action is required/);
+    assertIssue(issuesOf({ Statement: withoutResource }), '$.Statement.Resource', /^Resource is required/);
+    assertIssue(
+      issuesOf({ Statement: { ...allowStatement, Action: [] } }),
+      '$.Statement.Action',
+      /^Action is a string or a non-empty array/,
+    );
+    for (const side of ['request', 'ceiling'] as const) {
+      const emptyAction = issuesOf({ Statement: { ...allowStatement, Action: '' } }, side);
+      const emptyResource = issuesOf({ Statement: { ...allowStatement, Resource: '' } }, side);
+      assertIssue(emptyAction, '$.Statement.Action', /^an action must not be empty$/);
+      assertIssue(emptyResource, '$.Statement.Resource', /^a resource must not be empty$/);
+    }
+  });
+
+  it('accepts the `*` action and `*` resource in a request', () => {
+    // Act
+    const result = parsePolicyDocument(
+      { Statement: { Effect: 'Allow', Action: '*', Resource: '*' } },
+      'aws',
+      'request',
+    );
+    // Assess
+    assert.ok(result.ok, JSON.stringify(result));
+  });
+
+  it('refuses a request resource that starts with another prefix than its dialect names', () => {
+    // Prepare: six segments each, only the first one is wrong
+    const awsLike = { Statement: { ...allowStatement, Resource: 'xrn:aws:s3:::bucket/*' } };
+    const trnLike = {
+      Statement: { Effect: 'Allow', Action: 'tos:GetObject', Resource: 'arn:tos::2100:bucket/x' },
+    };
+    // Act / Assess
+    assertIssue(issuesOf(awsLike), '$.Statement.Resource', /^a resource is `\*` or `arn:/);
+    assertIssue(
+      issuesOf(trnLike, 'request', 'volcengine'),
+      '$.Statement.Resource',
+      /^a resource is `\*` or `trn:/,
+    );
+  });
+
+  it('says why a character is refused: spaces are allowed in resources only', () => {
+    // Act
+    const spacedAction = issuesOf({ Statement: { ...allowStatement, Action: 's3:Get Object' } });
+    const deleteInResource = issuesOf({
+      Statement: { ...allowStatement, Resource: 'arn:aws:s3:::bucket/a\u007f' },
+    });
+    // Assess
+    assertIssue(
+      spacedAction,
+      '$.Statement.Action',
+      /U\+0020 at index 6; only printable ASCII without spaces is allowed$/,
+    );
+    assertIssue(
+      deleteInResource,
+      '$.Statement.Resource',
+      /U\+007F at index 21; only printable ASCII is allowed$/,
+    );
+  });
+
+  it('refuses a document JSON cannot serialise', () => {
+    // Act / Assess
+    assertIssue(issuesOf({ Statement: 10n }), '$', /cannot be serialised as JSON/);
+  });
+
   it('rejects a document that is not an object', () => {
     // Act / Assess
     assertIssue(issuesOf([allowStatement]), '$', /JSON object/);
@@ -239,5 +315,57 @@ describe('parsePolicyText', () => {
     const fromText = parsePolicyText(JSON.stringify(document, null, 2), 'aws', 'request');
     // Assess
     assert.deepEqual(fromText, parsePolicyDocument(document, 'aws', 'request'));
+  });
+});
+
+/**
+ * The documented alphabets, written here as ranges: resources take printable ASCII with the
+ * space (U+0020-U+007E), actions `service:Name` with letters, digits, `_`, `-` and wildcards.
+ */
+const RESOURCE_CHARACTER = /^[\x20-\x7e]$/;
+const ACTION_NAME_CHARACTER = /^[A-Za-z0-9_*?-]$/;
+
+describe('policy characters (property)', () => {
+  // Around the edges of the ranges, plus any UTF-16 unit.
+  const character = fc
+    .oneof(
+      fc.integer({ min: 0x00, max: 0x22 }),
+      fc.integer({ min: 0x7c, max: 0xa0 }),
+      fc.integer({ min: 0, max: 0xffff }),
+    )
+    .map((code) => String.fromCharCode(code));
+
+  it('accepts a resource character exactly when it is printable ASCII or the space, on both sides', () => {
+    fc.assert(
+      fc.property(character, fc.constantFrom('request', 'ceiling' as const), (char, side) => {
+        // Prepare: `$` cannot open a variable here, since `{` never follows it
+        const resource = `arn:aws:s3:::bucket/a${char}b`;
+        // Act
+        const result = parsePolicyDocument(
+          { Statement: { ...allowStatement, Resource: resource } },
+          'aws',
+          side,
+        );
+        // Assess
+        assert.equal(result.ok, RESOURCE_CHARACTER.test(char), JSON.stringify({ char, side, result }));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts an action character exactly when the action name alphabet has it', () => {
+    fc.assert(
+      fc.property(character, (char) => {
+        // Act
+        const result = parsePolicyDocument(
+          { Statement: { ...allowStatement, Action: `s3:Get${char}Object` } },
+          'aws',
+          'request',
+        );
+        // Assess
+        assert.equal(result.ok, ACTION_NAME_CHARACTER.test(char), JSON.stringify({ char, result }));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -526,3 +526,30 @@ describe('checkContainment: bounded work', () => {
     assert.deepEqual(examined, { covered: 2 * coveredPairs, uncovered: 0 });
   });
 });
+
+describe('checkContainment: explanations', () => {
+  it('gives each reason of one pair on its own: every ceiling Deny the pair may reach', () => {
+    // Prepare: the request reaches two Denies (statements 1 and 2) with one action and resource
+    const request = [allow(['s3:DeleteObject'], ['arn:aws:s3:::bucket/private/x'])];
+    const ceiling = [
+      allow(['s3:*'], ['arn:aws:s3:::bucket/*']),
+      deny(['s3:Delete*'], ['arn:aws:s3:::bucket/private/*']),
+      deny(['s3:DeleteObject'], ['arn:aws:s3:::bucket/*']),
+    ];
+    // Act
+    const verdict = verdictOf(request, ceiling);
+    // Assess
+    const uncovered = verdict.statements.flatMap((statement) => statement.uncovered);
+    assert.equal(uncovered.length, 1);
+    const reasons = uncovered[0]?.reason.split('; ') ?? [];
+    assert.equal(reasons.length, 2, uncovered[0]?.reason);
+    assert.match(
+      reasons[0] ?? '',
+      /^ceiling Deny statement 1 \(`s3:Delete\*` on `arn:aws:s3:::bucket\/private\/\*`\) may match it$/,
+    );
+    assert.match(
+      reasons[1] ?? '',
+      /^ceiling Deny statement 2 \(`s3:DeleteObject` on `arn:aws:s3:::bucket\/\*`\) may match it$/,
+    );
+  });
+});

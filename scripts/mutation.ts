@@ -105,6 +105,7 @@ function writeSummary() {
   const folders = new Map<string, { detected: number; valid: number; groups: number; run: number }>();
   let totalMinutes = 0;
   const used = new Set<Equivalent>();
+  const survivorKinds = { equivalent: 0, fixed: 0, unexplained: 0 };
   for (const group of groups) {
     const folder = folders.get(group.folder) ?? { detected: 0, valid: 0, groups: 0, run: 0 };
     folders.set(group.folder, folder);
@@ -139,6 +140,8 @@ function writeSummary() {
               (source.split('\n')[mutant.location.start.line - 1] ?? '').includes(e.context)),
         );
         if (known) used.add(known);
+        const kind = !known ? 'unexplained' : known.reason.startsWith('fixed by') ? 'fixed' : 'equivalent';
+        survivorKinds[kind]++;
         survivors.push(
           `- \`${path}:${mutant.location.start.line}\` ${mutant.mutatorName} (${mutant.status}): \`${oneLine(original)}\` → \`${oneLine(mutant.replacement ?? '')}\` — ${known ? known.reason : '**not explained**'}`,
         );
@@ -187,6 +190,8 @@ function writeSummary() {
     ...rows,
     '',
     '## Surviving mutants',
+    '',
+    `${survivorKinds.equivalent} equivalent (no test can tell them from the code), ${survivorKinds.fixed} killed by a test written since their group ran (applied by hand, test red), ${survivorKinds.unexplained} not explained.`,
     '',
     ...(survivors.length === 0 ? ['None.'] : survivors),
     '',

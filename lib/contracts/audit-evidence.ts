@@ -4,6 +4,7 @@
  * explained in docs/audit-evidence.md; `payload` is the signed text itself.
  */
 import * as z from 'zod';
+import { pageLimitParameter } from './fields.js';
 import { instant } from './list-issuances.js';
 import { defineRoute } from './route.js';
 
@@ -12,17 +13,9 @@ export const DIGEST_PAGE_LIMIT = { min: 1, max: 100, default: 20 } as const;
 export const digestsQuery = z.strictObject({
   from: instant('Inclusive lower bound on the window start'),
   to: instant('Exclusive upper bound on the window start'),
-  limit: z
-    .string()
-    .regex(/^\d{1,3}$/, {
-      message: `must be an integer from ${DIGEST_PAGE_LIMIT.min} to ${DIGEST_PAGE_LIMIT.max}`,
-    })
-    .transform(Number)
-    .pipe(z.number().int().min(DIGEST_PAGE_LIMIT.min).max(DIGEST_PAGE_LIMIT.max))
-    .default(DIGEST_PAGE_LIMIT.default)
-    .describe(
-      `Digests per page, ${DIGEST_PAGE_LIMIT.min}–${DIGEST_PAGE_LIMIT.max} (default ${DIGEST_PAGE_LIMIT.default}); a page of large windows may hold fewer.`,
-    ),
+  limit: pageLimitParameter(DIGEST_PAGE_LIMIT).describe(
+    `Digests per page, ${DIGEST_PAGE_LIMIT.min}–${DIGEST_PAGE_LIMIT.max} (default ${DIGEST_PAGE_LIMIT.default}); a page of large windows may hold fewer.`,
+  ),
   cursor: z
     .string()
     .max(1024)

@@ -34,6 +34,20 @@ export const count = z.number().int().min(0).max(BODY_LIMIT_BYTES.max);
 
 export const auditPageLimit = z.number().int().min(AUDIT_PAGE_LIMIT.min).max(AUDIT_PAGE_LIMIT.max);
 
+/**
+ * A page size as a query string carries it: at most as many digits as `max` has, then an
+ * integer within the limits; `default` when absent.
+ */
+export const pageLimitParameter = (limits: { min: number; max: number; default: number }) =>
+  z
+    .string()
+    .regex(new RegExp(`^\\d{1,${String(limits.max).length}}$`), {
+      message: `must be an integer from ${limits.min} to ${limits.max}`,
+    })
+    .transform(Number)
+    .pipe(z.number().int().min(limits.min).max(limits.max))
+    .default(limits.default);
+
 /** ISO 8601 instants as the broker writes them (Date#toISOString). */
 export const isoInstant = z.iso.datetime({ offset: true }).describe('ISO 8601');
 

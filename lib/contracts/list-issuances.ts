@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import { AUDIT_DECISIONS, auditRecord } from './audit-record.js';
-import { grantId } from './fields.js';
+import { grantId, pageLimitParameter } from './fields.js';
 import { parseInstant } from './instant.js';
 import {
   ASSUMED_ROLE_ARN_PATTERN,
@@ -63,17 +63,9 @@ export const auditQuery = z.strictObject({
     .describe('`unconfirmed`: INTENT records whose issuance has no ISSUED or FAILED record.'),
   from: instant('Inclusive lower bound on the record time'),
   to: instant('Exclusive upper bound on the record time'),
-  limit: z
-    .string()
-    .regex(/^\d{1,4}$/, {
-      message: `must be an integer from ${AUDIT_PAGE_LIMIT.min} to ${AUDIT_PAGE_LIMIT.max}`,
-    })
-    .transform(Number)
-    .pipe(z.number().int().min(AUDIT_PAGE_LIMIT.min).max(AUDIT_PAGE_LIMIT.max))
-    .default(AUDIT_PAGE_LIMIT.default)
-    .describe(
-      `Records per page, ${AUDIT_PAGE_LIMIT.min}–${AUDIT_PAGE_LIMIT.max} (default ${AUDIT_PAGE_LIMIT.default}).`,
-    ),
+  limit: pageLimitParameter(AUDIT_PAGE_LIMIT).describe(
+    `Records per page, ${AUDIT_PAGE_LIMIT.min}–${AUDIT_PAGE_LIMIT.max} (default ${AUDIT_PAGE_LIMIT.default}).`,
+  ),
   cursor: z
     .string()
     .max(4096)

@@ -5,10 +5,11 @@
  */
 import type { AdmitAuditor } from '../audit/audit-gate.js';
 import type { LatestChecks } from '../audit/latest-checks.js';
-import { type Grant, grantRole } from '../config/grants-schema.js';
+import type { Grant } from '../config/grants-schema.js';
 import type { GrantsListBody } from '../contracts/list-grants.js';
 import type { Route } from '../http/handler.js';
 import type { AllowList } from './allow-list.js';
+import { grantIdentity, sessionTagKeys } from './grant-summary.js';
 
 export interface ListGrantsDeps {
   allowList: Pick<AllowList, 'grants'>;
@@ -44,16 +45,13 @@ export function listGrantsRoute(deps: ListGrantsDeps): Route {
 /** What an auditor needs to review a grant; the external id itself stays in the config. */
 function describeGrant(grant: Grant) {
   return {
-    id: grant.id,
-    ...(grant.description ? { description: grant.description } : {}),
-    provider: grant.provider,
-    role: grantRole(grant),
+    ...grantIdentity(grant),
     disabled: grant.disabled,
     callers: grant.callers,
     defaultDurationSeconds: grant.defaultDurationSeconds ?? 900,
     maxDurationSeconds: grant.maxDurationSeconds ?? null,
     ceilingPolicy: grant.policy !== undefined,
     externalId: grant.provider === 'aws' && grant.externalId !== undefined,
-    sessionTags: grant.provider === 'aws' ? Object.keys(grant.sessionTags ?? {}) : [],
+    sessionTags: sessionTagKeys(grant),
   };
 }

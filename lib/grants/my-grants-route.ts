@@ -12,7 +12,7 @@
  * route cannot be used to get around the per-caller limit; it decides nothing about
  * credentials and writes no audit record.
  */
-import { type Grant, grantRole } from '../config/grants-schema.js';
+import type { Grant } from '../config/grants-schema.js';
 import {
   listMyGrantsContract,
   type MyGrantBody,
@@ -23,6 +23,7 @@ import type { Route } from '../http/handler.js';
 import { defaultDuration, durationRange } from '../issuance/duration.js';
 import type { RateBudget, RateLimiter } from '../issuance/ports.js';
 import type { AllowList } from './allow-list.js';
+import { grantIdentity, sessionTagKeys } from './grant-summary.js';
 
 export interface MyGrantsRouteDeps {
   allowList: Pick<AllowList, 'grantsOf'>;
@@ -55,15 +56,12 @@ export function myGrantsRoute(deps: MyGrantsRouteDeps): Route<undefined, Record<
 function describeOwnGrant(grant: Grant, options: { roleChaining: boolean }): MyGrantBody {
   const range = durationRange(grant, options);
   return {
-    id: grant.id,
-    ...(grant.description ? { description: grant.description } : {}),
-    provider: grant.provider,
-    role: grantRole(grant),
+    ...grantIdentity(grant),
     minDurationSeconds: range.min,
     defaultDurationSeconds: defaultDuration(grant, range),
     maxDurationSeconds: range.max,
     maxDurationSetBy: range.maxSetBy,
     ceilingPolicy: grant.policy ?? null,
-    sessionTags: grant.provider === 'aws' ? Object.keys(grant.sessionTags ?? {}) : [],
+    sessionTags: sessionTagKeys(grant),
   };
 }

@@ -10,7 +10,9 @@
  * (the rate-limit UpdateItems, side by side with the INTENT write) counts as overhead.
  * A third side sends every call the handler sent, grouped as it sends them, without the
  * broker's code: handler / that side is what the broker's code costs, that side / floor
- * what its extra calls cost on these emulators.
+ * what its extra calls cost on these emulators. A fourth sends that plan with one counter
+ * update instead of one per budget: what keeping every budget of a caller in one item
+ * would save.
  *
  * The emulators run in a process of their own by default (DynamoDB and STS do not run on
  * a Lambda's core); `--emulators=in-process` runs them on the bench's thread, where every
@@ -139,11 +141,18 @@ const floorOnce = async () => {
 const stsAt = captured.findIndex((c) => c.command === 'AssumeRoleCommand');
 const beforeSts = captured.slice(0, stsAt);
 const fromSts = captured.slice(stsAt);
-const wireOnce = async () => {
+const sendPlan = (first: Captured[]) => async () => {
   const issuanceId = ulid();
-  await Promise.all(beforeSts.map((call) => sendDirect(call, issuanceId)));
+  await Promise.all(first.map((call) => sendDirect(call, issuanceId)));
   for (const call of fromSts) await sendDirect(call, issuanceId);
 };
+const wireOnce = sendPlan(beforeSts);
+// What one counter update beside the INTENT write would cost instead of one per budget (all
+// the budgets of a caller and window in one item): the handler's plan with its first only.
+const firstUpdate = beforeSts.find((c) => c.command === 'UpdateItemCommand');
+const oneUpdateOnce = sendPlan(
+  beforeSts.filter((c) => c.command !== 'UpdateItemCommand' || c === firstUpdate),
+);
 
 async function timeEach(count: number, call: () => Promise<void>): Promise<number[]> {
   const samples: number[] = [];
@@ -165,12 +174,17 @@ const figures = {
   wireP50: { name: 'handler calls sent directly p50', unit: 'ms', values: [] as number[] },
   codeP50: { name: 'handler / its calls sent directly p50', unit: '×', values: [] as number[] },
   callsP50: { name: 'its calls sent directly / floor p50', unit: '×', values: [] as number[] },
+  oneUpdateP50: {
+    name: 'its calls with one counter update / floor p50',
+    unit: '×',
+    values: [] as number[],
+  },
 } satisfies Record<string, Figure>;
 
-// Each repetition runs the three sides in a rotated order, so none always goes first.
-const sides = { handler: handlerOnce, floor: floorOnce, wire: wireOnce };
+// Each repetition runs the sides in a rotated order, so none always goes first.
+const sides = { handler: handlerOnce, floor: floorOnce, wire: wireOnce, oneUpdate: oneUpdateOnce };
 type Side = keyof typeof sides;
-const order: Side[] = ['handler', 'floor', 'wire'];
+const order: Side[] = ['handler', 'floor', 'wire', 'oneUpdate'];
 
 const quiet = sinkOutput();
 try {
@@ -193,6 +207,7 @@ try {
     figures.wireP50.values.push(wire.p50);
     figures.codeP50.values.push(handler.p50 / wire.p50);
     figures.callsP50.values.push(wire.p50 / floor.p50);
+    figures.oneUpdateP50.values.push(distribution(samples.oneUpdate).p50 / floor.p50);
   }
 } finally {
   quiet.restore();

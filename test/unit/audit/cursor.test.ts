@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { type CursorPosition, fingerprint, makeCursorSealer } from '../../../lib/audit/cursor.js';
+import { BrokerError } from '../../../lib/errors.js';
 
 const KEY = 'unit-test-cursor-key-0123456789abcdefghij';
 const position: CursorPosition = {
@@ -87,5 +88,25 @@ describe('cursor sealing', () => {
       fingerprint({ grant: 'a', decision: 'ISSUED' }),
     );
     assert.equal(fingerprint({ a: '1', b: '2' }), fingerprint({ b: '2', a: '1' }));
+  });
+
+  it('takes a key getter: read at each use, so a rotated key takes over at once and a short one is refused', () => {
+    // Prepare: a key read on first use is not there yet when the sealer is made
+    let current = '';
+    const sealer = makeCursorSealer(() => current);
+    current = KEY;
+    const before = sealer.seal(position);
+    // Act
+    current = `${KEY}-rotated`;
+    const after = sealer.seal(position);
+    // Assess
+    assert.deepEqual(sealer.open(after), position);
+    assert.notEqual(after, before);
+    assert.throws(
+      () => sealer.open(before),
+      (error: unknown) => error instanceof BrokerError && error.code === 'invalid_cursor',
+    );
+    current = 'k'.repeat(31);
+    assert.throws(() => sealer.seal(position), /at least 32/);
   });
 });

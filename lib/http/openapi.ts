@@ -58,7 +58,10 @@ function parameters(contract: RouteContract) {
   return list;
 }
 
-function responses(contract: RouteContract) {
+/** Problem bodies by their list of codes: most routes share most of them (401, 413, 500). */
+type ProblemSchemas = (codes: readonly [string, ...string[]]) => JsonSchema;
+
+function responses(contract: RouteContract, problemSchema: ProblemSchemas) {
   const answers: Record<string, unknown> = {};
   for (const [status, answer] of Object.entries(contract.responses)) {
     if (!answer) continue;
@@ -77,14 +80,31 @@ function responses(contract: RouteContract) {
     answers[status] = {
       description: `${PROBLEM_TITLES[problemStatus]}. Codes: ${codes.join(', ')}`,
       ...(problemStatus === 429 || problemStatus === 503 ? { headers: { 'Retry-After': RETRY_AFTER } } : {}),
-      content: { 'application/problem+json': { schema: jsonSchema(problemBodyWithCodes(codes), 'output') } },
+      content: { 'application/problem+json': { schema: problemSchema(codes) } },
     };
   }
   return answers;
 }
 
-function operation(contract: RouteContract, twin: 'iam' | 'oidc') {
+/** The parts both twins of a route share, converted to JSON Schema once (the conversion is the cost of a cold start here). */
+function wireSchemas(contract: RouteContract, problemSchema: ProblemSchemas) {
   const params = parameters(contract);
+  return {
+    ...(params.length > 0 ? { parameters: params } : {}),
+    ...(contract.request.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: jsonSchema(contract.request.body, 'input') } },
+          },
+        }
+      : {}),
+    responses: responses(contract, problemSchema),
+  };
+}
+
+function operation(contract: RouteContract, twin: 'iam' | 'oidc', schemas: ReturnType<typeof wireSchemas>) {
+  const { parameters: params, ...bodyAndResponses } = schemas;
   return {
     operationId: twin === 'iam' ? contract.operationId : `${contract.operationId}Oidc`,
     summary: contract.summary,
@@ -97,28 +117,31 @@ function operation(contract: RouteContract, twin: 'iam' | 'oidc') {
       .filter(Boolean)
       .join('\n\n'),
     security: [twin === 'iam' ? { sigv4: [] } : { oidc: [] }],
-    ...(params.length > 0 ? { parameters: params } : {}),
-    ...(contract.request.body
-      ? {
-          requestBody: {
-            required: true,
-            content: { 'application/json': { schema: jsonSchema(contract.request.body, 'input') } },
-          },
-        }
-      : {}),
-    responses: responses(contract),
+    ...(params === undefined ? {} : { parameters: params }),
+    ...bodyAndResponses,
   };
 }
 
 export function buildOpenApi(info: { version: string }, contracts: readonly RouteContract[]) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const problemSchemas = new Map<string, JsonSchema>();
+  const problemSchema: ProblemSchemas = (codes) => {
+    const key = codes.join(',');
+    let schema = problemSchemas.get(key);
+    if (schema === undefined) {
+      schema = jsonSchema(problemBodyWithCodes(codes), 'output');
+      problemSchemas.set(key, schema);
+    }
+    return schema;
+  };
   for (const contract of contracts) {
     const method = contract.method.toLowerCase();
+    const schemas = wireSchemas(contract, problemSchema);
     for (const [path, twin] of [
       [contract.path, 'iam'],
       [oidcPath(contract.path), 'oidc'],
     ] as const) {
-      paths[path] = { ...paths[path], [method]: operation(contract, twin) };
+      paths[path] = { ...paths[path], [method]: operation(contract, twin, schemas) };
     }
   }
   return {

@@ -258,16 +258,16 @@ const singleFile: BuildOptions = { splitting: false, chunkNames: undefined };
 const VARIANTS: { name: string; options: BuildOptions; yamlGrants?: boolean }[] = [
   {
     name: 'before: SDK external (runtime copy) + YAML grants',
-    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [] },
+    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [eagerSsm] },
     yamlGrants: true,
   },
   {
     name: 'SDK external (runtime copy), JSON grants',
-    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [] },
+    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [eagerSsm] },
   },
   {
     name: 'SDK bundled from its CommonJS build, JSON grants',
-    options: { ...singleFile, external: [], mainFields: ['main', 'module'], plugins: [] },
+    options: { ...singleFile, external: [], mainFields: ['main', 'module'], plugins: [eagerSsm] },
   },
   {
     name: 'SDK bundled from its ES modules (tree-shaken), JSON grants',

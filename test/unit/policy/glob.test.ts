@@ -134,6 +134,9 @@ describe('globsMayIntersect', () => {
       ['ab', 'abc'],
       ['ab', 'abc*'],
       ['a?', 'b*'],
+      // Suffixes that differ only at their character farthest from the end
+      ['*xb', '*yb'],
+      ['x*ab', '*cb'],
     ];
     for (const [left, right] of disjoint) {
       // Act / Assess

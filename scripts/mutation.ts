@@ -161,7 +161,7 @@ function writeSummary() {
     }
     // An equivalent mutant Stryker counted as detected counts as a survivor here.
     const detected = count.Killed + count.Timeout - count.equivalentDetected;
-    const valid = detected + count.Survived + count.NoCoverage;
+    const valid = count.Killed + count.Timeout + count.Survived + count.NoCoverage;
     folder.detected += detected;
     folder.valid += valid;
     const when = facts

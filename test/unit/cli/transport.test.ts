@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { main } from '../../../cli/broker.js';
 import { makeBrokerApi } from '../../../lib/client/broker-api.js';
 import { EndpointError } from '../../../lib/client/endpoint.js';
+import { signedFetch } from '../../../lib/client/signed-fetch.js';
 import { captureCliIo } from '../../support/cli-io.js';
 import {
   answeringMyGrants,
@@ -85,6 +86,17 @@ describe('transport safety', () => {
       io.err,
       /^broker: The endpoint answered with a redirect, which clients never follow \(redirect_refused\)\n/,
     );
+  });
+
+  it('signedFetch never follows a redirect either: the target receives nothing', async () => {
+    // Prepare
+    const before = target.requests.length;
+    const credentials = { accessKeyId: 'AKIATRANSPORT0000001', secretAccessKey: 'TRANSPORTzzSIGNINGzzKEY' };
+    // Act
+    const call = signedFetch(`${redirector.url}/v1/credentials`, { method: 'POST', body: '{}' }, credentials);
+    // Assess
+    await assert.rejects(call, TypeError);
+    assert.equal(target.requests.length, before, 'the redirect target received nothing');
   });
 
   it('refuses http:// to a non-loopback host before any connection', async () => {

@@ -234,6 +234,17 @@ describe('HTTP chain: body and errors', () => {
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   });
 
+  it('answers 400 to a __proto__ key that would lend the body its fields, and never runs the route', async () => {
+    // Prepare: parsed loosely, the key would become the body's prototype, and `note` be read through it
+    const { handler, seen } = setup();
+    const event = buildEvent({ rawBody: '{"__proto__":{"note":"x"}}' });
+    // Act
+    const response = await handler(event, buildContext());
+    // Assess
+    assertProblem(response, 400);
+    assert.equal(seen.length, 0);
+  });
+
   it('maps a BrokerError from the route to its problem, with Retry-After', async () => {
     // Prepare
     const { handler } = setup(async () => {

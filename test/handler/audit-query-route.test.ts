@@ -33,8 +33,8 @@ function setup(options: { overAudit?: boolean } = {}) {
       path,
       queryStringParameters: query,
       authorizer: iamAuthorizer(as),
+      pathParameters: id === undefined ? undefined : { id },
     });
-    if (id !== undefined) event.pathParameters = { id };
     const response = await handler(event, buildContext());
     return { ...response, json: JSON.parse(String(response.body)) as Record<string, unknown> };
   };

@@ -76,8 +76,8 @@ function setup() {
       path,
       queryStringParameters: query,
       authorizer: iamAuthorizer(as),
+      pathParameters: id === undefined ? undefined : { id },
     });
-    if (id !== undefined) event.pathParameters = { id };
     const response = await handler(event, buildContext());
     return {
       status: response.statusCode,

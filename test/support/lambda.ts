@@ -49,6 +49,8 @@ export interface EventOptions {
   /** `false`: only `headers` (a request the test signed carries exactly what it signed). */
   recordedHeaders?: boolean;
   queryStringParameters?: Record<string, string>;
+  /** The values of the route's path parameters, e.g. `{ id }` for /v1/issuances/{id}. */
+  pathParameters?: Record<string, string>;
   /** Default: the recorded IAM block. A `jwt` block starts from the JWT event. `null`: none at all. */
   authorizer?: unknown;
   requestId?: string;
@@ -90,6 +92,7 @@ export function buildEvent(options: EventOptions = {}): APIGatewayProxyEventV2 {
             ...options.headers,
           },
     queryStringParameters: query,
+    ...(options.pathParameters === undefined ? {} : { pathParameters: options.pathParameters }),
     requestContext,
     body,
     isBase64Encoded: options.isBase64Encoded ?? false,

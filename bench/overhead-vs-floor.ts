@@ -22,7 +22,7 @@
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
-import { ulid } from 'ulid';
+import { newRecordId } from '../lib/ids.js';
 import { importIssueHandler } from '../test/support/in-process-broker.js';
 import { buildContext, buildEvent, iamAuthorizer } from '../test/support/lambda.js';
 import { emulatorPlacement, startEmulators } from './support/emulators.js';
@@ -132,7 +132,7 @@ async function sendDirect(call: Captured, issuanceId: string): Promise<void> {
 }
 
 const floorOnce = async () => {
-  const issuanceId = ulid();
+  const issuanceId = newRecordId();
   for (const call of floorCalls) await sendDirect(call, issuanceId);
 };
 
@@ -142,7 +142,7 @@ const stsAt = captured.findIndex((c) => c.command === 'AssumeRoleCommand');
 const beforeSts = captured.slice(0, stsAt);
 const fromSts = captured.slice(stsAt);
 const sendPlan = (first: Captured[]) => async () => {
-  const issuanceId = ulid();
+  const issuanceId = newRecordId();
   await Promise.all(first.map((call) => sendDirect(call, issuanceId)));
   for (const call of fromSts) await sendDirect(call, issuanceId);
 };

@@ -4,11 +4,11 @@
  * in-process fakes for STS, the audit store and the rate limiter, so every microsecond and
  * byte measured is the broker's own.
  */
-import { ulid } from 'ulid';
 import { makeHandler } from '../../functions/issue-credentials/compose.js';
 import { loadGrants } from '../../lib/config/grants.js';
 import type { ProviderName } from '../../lib/contracts/limits.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
+import { newRecordId } from '../../lib/ids.js';
 import { type IssueDeps, makeIssueCredentials } from '../../lib/issuance/issue-credentials.js';
 import type { AuditStore, Issuer } from '../../lib/issuance/ports.js';
 import { makeLogger } from '../../lib/observability/logger.js';
@@ -36,7 +36,7 @@ export function issuanceChain(providers: ProviderName[]) {
     allowList: makeAllowList(loadGrants('local/grants.yaml')),
     audit,
     issuers: Object.fromEntries(providers.map((provider) => [provider, fakeIssuer(provider)])),
-    newIssuanceId: ulid,
+    newIssuanceId: newRecordId,
     clock: () => new Date(),
     roleChaining: true,
     rateLimiter: { knownOver: () => undefined, charge: async () => ({ over: false }) },

@@ -1,5 +1,5 @@
 // POST /v1/credentials (IAM callers) and POST /v1/oidc/credentials (JWT callers).
-import { ulid } from 'ulid';
+import { newRecordId } from '../../lib/ids.js';
 import type { IssueDeps } from '../../lib/issuance/issue-credentials.js';
 import { logAuditGaps } from '../../lib/observability/audit-gap.js';
 import { makeMetrics, metricsMiddleware } from '../../lib/observability/metrics.js';
@@ -20,7 +20,7 @@ export const ports: IssueDeps = {
     issuancesPerMinute: config.rateLimit.perMinute,
   },
   metrics: metrics.issuance,
-  newIssuanceId: ulid,
+  newIssuanceId: newRecordId,
   clock: () => new Date(),
   onAuditGap: logAuditGaps(logger),
   roleChaining: config.roleChaining,

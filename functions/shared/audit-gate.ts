@@ -3,8 +3,8 @@
  * and their public key), built once per cold start: the caller's `audit` rate budget is
  * charged first, and a refused caller leaves an AUDIT_DENIED record in the audit table.
  */
-import { ulid } from 'ulid';
 import { makeAuditGate } from '../../lib/audit/audit-gate.js';
+import { newRecordId } from '../../lib/ids.js';
 import { auditStore, rateLimiter } from './dynamodb.js';
 import { allowList, config } from './runtime.js';
 
@@ -13,6 +13,6 @@ export const admitAuditor = makeAuditGate({
   audit: auditStore,
   rateLimiter,
   limitPerMinute: config.rateLimit.auditRequestsPerMinute,
-  newId: ulid,
+  newId: newRecordId,
   clock: () => new Date(),
 });

@@ -1,5 +1,5 @@
 // Scheduled (EventBridge, rate from the `verifyGrantsRate` param): checks every enabled grant.
-import { ulid } from 'ulid';
+import { newRecordId } from '../../lib/ids.js';
 import { makeGrantCheckMetric } from '../../lib/observability/grant-check-report.js';
 import { auditStore } from '../shared/dynamodb.js';
 import { allowList, config, logger } from '../shared/runtime.js';
@@ -10,7 +10,7 @@ export const ports: VerifyGrantsPorts = {
   grants: () => allowList.grants(),
   issuers,
   audit: auditStore,
-  newId: ulid,
+  newId: newRecordId,
   clock: () => new Date(),
   logger,
   metric: makeGrantCheckMetric(config.stage),

@@ -12,10 +12,18 @@
  *    before (SDK external, loaded from node_modules as from the runtime's copy in Lambda,
  *    and the YAML grants file parsed at import), then one change at a time (grants compiled
  *    to JSON; SDK bundled from its CommonJS build; from its ES modules, tree-shaken; node
- *    built-ins through require(); code splitting, measured but not adopted), each
- *    cold-started interleaved with the hello world.
+ *    built-ins through require(); code splitting; the SSM client on first use; no zod
+ *    schemas of other routes; the configuration parsed without zod's compiled fast path;
+ *    the OpenAPI paths converted at build time), each cold-started interleaved with the
+ *    hello world. Changes to the broker's source are undone by plugins that edit the
+ *    source back as the bundle is built (`undo`), so every option builds from today's code.
  * 5. The parts alone, bundled the same way (the DynamoDB client, DynamoDB + STS clients, zod
  *    with the route contracts, Powertools + middy): the floor under the functions.
+ * 6. The stack floor: a function made of the mandated libraries only (Powertools logger and
+ *    metrics, middy, zod imported tree-shaken, node:https), alone and with the DynamoDB
+ *    client; and for each function, a floor that loads exactly the libraries and SDK clients
+ *    its bundle loads at start, printed beside it: the function's ratio is its floor's plus
+ *    what the broker's own code costs.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -41,10 +49,79 @@ const ROOT = resolve('.');
 const work = mkdtempSync(join(tmpdir(), 'broker-bundle-'));
 const kb = (bytes: number) => bytes / 1024;
 
-// custom.esbuild.plugins in serverless.yml: node built-ins through require().
-const builtinsByRequire = createRequire(import.meta.url)(
+// custom.esbuild.plugins in serverless.yml: node built-ins through require(), and modules
+// run at build time (*.build-time.ts).
+const packagingPlugins = createRequire(import.meta.url)(
   '../config/serverless/esbuild-plugins.cjs',
 ) as Plugin[];
+function packagingPlugin(name: string): Plugin {
+  const plugin = packagingPlugins.find((p) => p.name === name);
+  if (plugin === undefined) throw new Error(`config/serverless/esbuild-plugins.cjs has no plugin ${name}`);
+  return plugin;
+}
+const builtinsByRequire = [packagingPlugin('builtins-by-require')];
+// Checked here so a renamed plugin fails the bench instead of silently joining every option.
+packagingPlugin('build-time-modules');
+
+/**
+ * Source as it was before a change: each edit undone in the file that holds it, and the
+ * bench fails when the code no longer reads as the edit expects.
+ */
+function undo(name: string, edits: { file: string; now: string; before: string }[]): Plugin {
+  return {
+    name,
+    setup(pluginBuild) {
+      for (const file of new Set(edits.map((edit) => edit.file))) {
+        const filter = new RegExp(`${file.replaceAll('.', '\\.')}$`);
+        pluginBuild.onLoad({ filter }, (args) => {
+          let source = readFileSync(args.path, 'utf8');
+          for (const edit of edits.filter((e) => e.file === file)) {
+            if (!source.includes(edit.now)) throw new Error(`${name}: ${file} no longer holds ${edit.now}`);
+            source = source.replace(edit.now, edit.before);
+          }
+          return { contents: source, loader: 'ts' };
+        });
+      }
+    },
+  };
+}
+
+/**
+ * Contract modules that imported a field from another route's contract module, and so built
+ * that route's schemas at every cold start (the audit evidence routes built the audit query's,
+ * the grants routes the issuance's); the health function built the issuers (Volcengine signer,
+ * secret store) it never uses. Restored as side-effect imports: the same modules evaluated.
+ */
+const otherRoutesSchemas = undo('schemas-of-other-routes', [
+  {
+    file: 'lib/contracts/audit-evidence.ts',
+    now: "import { instant, pageLimitParameter } from './fields.js';",
+    before: "import { instant, pageLimitParameter } from './fields.js';\nimport './list-issuances.js';",
+  },
+  {
+    file: 'lib/contracts/list-my-grants.ts',
+    now: "import { DURATION_BOUNDS } from './limits.js';",
+    before: "import { DURATION_BOUNDS } from './limits.js';\nimport './issue-credentials.js';",
+  },
+  {
+    file: 'functions/health/handler.ts',
+    now: "import { stsClient } from '../shared/sts.js';",
+    before: "import '../shared/issuers.js';\nimport { stsClient } from '../shared/sts.js';",
+  },
+]);
+
+/** The configuration parsed once per cold start through zod's compiled fast path (jitless: false). */
+const jitConfigParses = undo(
+  'config-parses-compiled',
+  ['lib/config/env.ts', 'lib/config/digest.ts', 'lib/config/grants-file.ts'].map((file) => ({
+    file,
+    now: ', { jitless: true })',
+    before: ')',
+  })),
+);
+
+/** The broker's own import-time work as it was before this round's cuts (but the OpenAPI paths, see VARIANTS). */
+const roundStart = [otherRoutesSchemas, jitConfigParses];
 
 /**
  * The SSM secret store as it was before its client moved to first use: the provider module
@@ -76,7 +153,7 @@ const esbuildOptions: BuildOptions = {
   target: 'node20',
   external: [],
   mainFields: ['module', 'main'],
-  plugins: builtinsByRequire,
+  plugins: packagingPlugins,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
   banner: {
@@ -132,6 +209,8 @@ interface Bundle {
   strayFiles: string[];
   env: Record<string, string>;
   packages: [string, number][];
+  /** Node built-ins loaded at start (through require(): the builtins-by-require plugin). */
+  builtins: string[];
 }
 
 async function inspect(name: string, fn: FunctionState): Promise<Bundle> {
@@ -164,6 +243,9 @@ async function inspect(name: string, fn: FunctionState): Promise<Bundle> {
       .filter((line) => line !== '' && !expected.has(line) && !line.startsWith(chunks)),
     env: { ...stringEnv(state.service.provider.environment), ...stringEnv(fn.environment) },
     packages: byPackage(metafile),
+    builtins: loadedAtStart(metafile).flatMap((output) =>
+      Object.keys(output.inputs).flatMap((input) => /^node-builtin-by-require:(.+)$/.exec(input)?.[1] ?? []),
+    ),
   };
 }
 
@@ -258,31 +340,63 @@ const singleFile: BuildOptions = { splitting: false, chunkNames: undefined };
 const VARIANTS: { name: string; options: BuildOptions; yamlGrants?: boolean }[] = [
   {
     name: 'before: SDK external (runtime copy) + YAML grants',
-    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [eagerSsm] },
+    options: {
+      ...singleFile,
+      external: ['@aws-sdk/*'],
+      mainFields: ['main', 'module'],
+      plugins: [eagerSsm, ...roundStart],
+    },
     yamlGrants: true,
   },
   {
     name: 'SDK external (runtime copy), JSON grants',
-    options: { ...singleFile, external: ['@aws-sdk/*'], mainFields: ['main', 'module'], plugins: [eagerSsm] },
+    options: {
+      ...singleFile,
+      external: ['@aws-sdk/*'],
+      mainFields: ['main', 'module'],
+      plugins: [eagerSsm, ...roundStart],
+    },
   },
   {
     name: 'SDK bundled from its CommonJS build, JSON grants',
-    options: { ...singleFile, external: [], mainFields: ['main', 'module'], plugins: [eagerSsm] },
+    options: {
+      ...singleFile,
+      external: [],
+      mainFields: ['main', 'module'],
+      plugins: [eagerSsm, ...roundStart],
+    },
   },
   {
     name: 'SDK bundled from its ES modules (tree-shaken), JSON grants',
-    options: { ...singleFile, external: [], mainFields: ['module', 'main'], plugins: [eagerSsm] },
+    options: {
+      ...singleFile,
+      external: [],
+      mainFields: ['module', 'main'],
+      plugins: [eagerSsm, ...roundStart],
+    },
   },
   {
     name: '+ node built-ins through require() (no ES module facade of node:http)',
-    options: { ...singleFile, plugins: [...builtinsByRequire, eagerSsm] },
+    options: { ...singleFile, plugins: [...builtinsByRequire, eagerSsm, ...roundStart] },
   },
   {
     name: "+ code splitting (the SDK's lazy imports in chunks, loaded on first use)",
-    options: { plugins: [...builtinsByRequire, eagerSsm] },
+    options: { plugins: [...builtinsByRequire, eagerSsm, ...roundStart] },
   },
   {
-    name: 'now: + SSM client imported on first use (lazy chunk)',
+    name: '+ SSM client imported on first use (lazy chunk)',
+    options: { plugins: [...builtinsByRequire, ...roundStart] },
+  },
+  {
+    name: '+ no zod schemas of other routes (contract modules share fields only), health without the issuers',
+    options: { plugins: [...builtinsByRequire, jitConfigParses] },
+  },
+  {
+    name: "+ the configuration parsed once without zod's compiled fast path (jitless)",
+    options: { plugins: builtinsByRequire },
+  },
+  {
+    name: 'now: + OpenAPI paths converted when the bundle is built (*.build-time.ts), not at import',
     options: {},
   },
   {
@@ -327,20 +441,154 @@ export const handler = middy().handler(async () => { logger.info('x'); metrics.p
   },
 ];
 
-async function componentBundles(): Promise<
-  (Pick<Bundle, 'name' | 'dir' | 'file' | 'env'> & { bytes: number })[]
-> {
-  const built = [];
-  for (const [c, component] of COMPONENTS.entries()) {
-    const dir = join(work, 'components', String(c));
+/**
+ * The floor of the stack itself: what a function of this stack loads before a line of broker
+ * code, bundled the same way. Powertools logger (and, where the function publishes metrics,
+ * Powertools metrics) with their middy middlewares on the HTTP functions, zod imported as the
+ * broker imports it (`import * as z`, member access only: tree-shaken) with one small schema,
+ * node:https (what an AWS call goes through; openapi, which makes none, does not load it), and
+ * the SDK clients the function builds at cold start. What a function loads is read from its
+ * bundle; each function is printed beside its own floor: what is above it is the broker's code.
+ */
+interface StackParts {
+  middy?: boolean;
+  metrics?: boolean;
+  /** node:https: what the SDK's HTTP handler sends through (a function with no SDK client may not load it). */
+  https?: boolean;
+  clients: readonly SdkClient[];
+}
+interface SdkClient {
+  name: string;
+  imports: string;
+  calls: string;
+}
+
+function stackFloor({ middy, metrics, https, clients }: StackParts): string {
+  const imports = [
+    ...(https ? ["import { request } from 'node:https';"] : []),
+    "import { Logger } from '@aws-lambda-powertools/logger';",
+    "import * as z from 'zod';",
+    ...(middy
+      ? [
+          "import middy from '@middy/core';",
+          "import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';",
+        ]
+      : []),
+    ...(metrics
+      ? [
+          "import { Metrics } from '@aws-lambda-powertools/metrics';",
+          "import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';",
+        ]
+      : []),
+    ...clients.map((client) => client.imports),
+  ];
+  const body = `async (event) => {
+  const input = body.parse(JSON.parse(event.body));
+  logger.info('x', { name: input.name });
+  ${metrics ? "metrics.addMetric('m', 'Count', 1); metrics.publishStoredMetrics();" : ''}
+  ${clients.map((client) => client.calls).join('\n  ')}
+  ${https ? "return new Promise((resolve) => request('https://example.com', resolve).end());" : ''}
+}`;
+  return `${imports.join('\n')}
+const logger = new Logger({ serviceName: 's' });
+${metrics ? "const metrics = new Metrics({ namespace: 'n', serviceName: 's' });" : ''}
+const body = z.object({ name: z.string().min(1), count: z.number().int().optional() }).strict();
+const core = ${body};
+export const handler = ${
+    middy
+      ? `middy().use(injectLambdaContext(logger))${metrics ? '.use(logMetrics(metrics))' : ''}.handler(core)`
+      : 'core'
+  };`;
+}
+
+const sdk = (name: string, imports: string, calls: string): SdkClient => ({ name, imports, calls });
+const DYNAMODB = sdk(
+  'DynamoDB',
+  `import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+const dynamodb = new DynamoDBClient({ region: 'us-east-1' });`,
+  `await dynamodb.send(new PutItemCommand({ TableName: 't', Item: {} }));
+  await dynamodb.send(new UpdateItemCommand({ TableName: 't', Key: {} }));`,
+);
+const STS = sdk(
+  'STS',
+  `import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+const sts = new STSClient({ region: 'us-east-1' });`,
+  "await sts.send(new AssumeRoleCommand({ RoleArn: 'r', RoleSessionName: 's' }));",
+);
+const KMS = sdk(
+  'KMS',
+  `import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
+const kms = new KMSClient({ region: 'us-east-1' });`,
+  `await kms.send(new SignCommand({ KeyId: 'k', Message: new Uint8Array(), SigningAlgorithm: 'ECDSA_SHA_256' }));
+  await kms.send(new GetPublicKeyCommand({ KeyId: 'k' }));`,
+);
+const S3 = sdk(
+  'S3',
+  `import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+const s3 = new S3Client({ region: 'us-east-1' });`,
+  "await s3.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }));",
+);
+
+const describeStack = ({ middy, metrics, https, clients }: StackParts) =>
+  [
+    'logger',
+    ...(metrics ? ['metrics'] : []),
+    ...(middy ? ['middy'] : []),
+    'zod',
+    ...(https ? ['node:https'] : []),
+    ...clients.map((client) => client.name),
+  ].join(' + ');
+
+const sameStack = (a: StackParts, b: StackParts) => describeStack(a) === describeStack(b);
+
+/** The stack floor as a whole (every library of the stack, no SDK client), then with DynamoDB. */
+const STACK_FLOORS: StackParts[] = [
+  { middy: true, metrics: true, https: true, clients: [] },
+  { middy: true, metrics: true, https: true, clients: [DYNAMODB] },
+];
+
+/** What a function loads of the stack, read from the packages its bundle loads at start. */
+const SDK_CLIENTS: Record<string, SdkClient> = {
+  '@aws-sdk/client-dynamodb': DYNAMODB,
+  '@aws-sdk/client-sts': STS,
+  '@aws-sdk/client-kms': KMS,
+  '@aws-sdk/client-s3': S3,
+};
+function stackOf(bundle: Pick<Bundle, 'packages' | 'builtins'>): StackParts {
+  const loaded = new Set(bundle.packages.map(([pkg]) => pkg));
+  for (const pkg of loaded) {
+    if (pkg.startsWith('@aws-sdk/client-') && SDK_CLIENTS[pkg] === undefined)
+      throw new Error(`${pkg} is loaded at start: add its client to SDK_CLIENTS`);
+  }
+  return {
+    middy: loaded.has('@middy/core'),
+    metrics: loaded.has('@aws-lambda-powertools/metrics'),
+    https: bundle.builtins.includes('https'),
+    clients: Object.entries(SDK_CLIENTS)
+      .filter(([pkg]) => loaded.has(pkg))
+      .map(([, client]) => client),
+  };
+}
+
+type SourceBundle = Pick<Bundle, 'name' | 'dir' | 'file' | 'env'> & { bytes: number; loadedBytes: number };
+
+/** Each source bundled the same way as the functions, in a folder of its own under `folder`. */
+async function sourceBundles(
+  folder: string,
+  sources: { name: string; source: string }[],
+): Promise<SourceBundle[]> {
+  const built: SourceBundle[] = [];
+  for (const [c, component] of sources.entries()) {
+    const dir = join(work, folder, String(c));
     mkdirSync(dir, { recursive: true });
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    await build({
+    const { metafile } = await build({
       ...esbuildOptions,
       stdin: { contents: component.source, resolveDir: ROOT, loader: 'ts' },
       entryNames: 'handler',
       outdir: dir,
       outExtension: { '.js': '.mjs' },
+      metafile: true,
     });
     built.push({
       name: component.name,
@@ -348,6 +596,7 @@ async function componentBundles(): Promise<
       file: 'handler.mjs',
       env: {},
       bytes: statSync(join(dir, 'handler.mjs')).size,
+      loadedBytes: loadedAtStart(metafile).reduce((total, output) => total + output.bytes, 0),
     });
   }
   return built;
@@ -418,8 +667,17 @@ try {
   );
   const variants = await variantBundles(bundles);
   const variantProcess = new Map(variants.map((v) => [v, [] as number[]]));
-  const components = await componentBundles();
+  const components = await sourceBundles('components', COMPONENTS);
   const componentProcess = new Map(components.map((c) => [c, [] as number[]]));
+  const floorParts = [...STACK_FLOORS, ...bundles.map(stackOf)].filter(
+    (parts, i, all) => all.findIndex((other) => sameStack(other, parts)) === i,
+  );
+  const floors = await sourceBundles(
+    'floors',
+    floorParts.map((parts) => ({ name: describeStack(parts), source: stackFloor(parts) })),
+  );
+  const floorProcess = new Map(floors.map((f) => [f.name, [] as number[]]));
+  const floorOf = (bundle: Bundle) => floors.find((f) => f.name === describeStack(stackOf(bundle)));
   coldImport(hello);
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const h = coldImport(hello);
@@ -436,6 +694,7 @@ try {
     for (const component of components) {
       componentProcess.get(component)?.push(coldImport(component).cpuMs / h.cpuMs);
     }
+    for (const floor of floors) floorProcess.get(floor.name)?.push(coldImport(floor).cpuMs / h.cpuMs);
   }
 
   const figures: Figure[] = [
@@ -460,6 +719,11 @@ try {
         unit: '×',
         values: s.cpuMs.map((ms, i) => ms / (helloCpu[i] ?? Number.NaN)),
         target: '≤ 2×',
+      },
+      {
+        name: `${bundle.name} stack floor process CPU ratio`,
+        unit: '×',
+        values: floorProcess.get(floorOf(bundle)?.name ?? '') ?? [],
       },
       {
         name: `${bundle.name} import ratio`,
@@ -496,6 +760,23 @@ try {
     (c) => `${c.name} ${median(componentProcess.get(c) ?? []).toFixed(2)}× ${kb(c.bytes).toFixed(0)} KB`,
   );
   console.log(`\nParts alone (the floor under the functions): ${componentCells.join(', ')}`);
+  const floorCells = floors.map(
+    (f) =>
+      `${f.name} ${median(floorProcess.get(f.name) ?? []).toFixed(2)}× ${kb(f.loadedBytes).toFixed(0)} KB`,
+  );
+  console.log(
+    `\nStack floors (process CPU ratio to the hello world, median of ${REPETITIONS}; KB loaded at start):`,
+  );
+  for (const cell of floorCells) console.log(`  ${cell}`);
+  console.log('\nEach function beside its stack floor (the libraries it loads, alone): process CPU ratio');
+  const besideFloor = bundles.map((b) => {
+    const ratios = (samples.get(b.name)?.cpuMs ?? []).map((ms, i) => ms / (helloCpu[i] ?? Number.NaN));
+    const floor = floorOf(b);
+    const floorRatios = floorProcess.get(floor?.name ?? '') ?? [];
+    const above = median(ratios.map((r, i) => r - (floorRatios[i] ?? Number.NaN)));
+    return `${b.name} ${median(ratios).toFixed(2)}× = floor ${median(floorRatios).toFixed(2)}× (${floor?.name}) + broker code ${above.toFixed(2)}×`;
+  });
+  for (const row of besideFloor) console.log(`  ${row}`);
   const issue = bundles.find((b) => b.name === 'issueCredentials');
   appendResult({
     command: 'npx tsx bench/bundle.ts',
@@ -511,7 +792,7 @@ try {
       )
       .join(
         '; ',
-      )}; options (process CPU ratio, KB loaded at start): ${variantRows.join('; ')}; parts alone (process CPU ratio, .mjs size): ${componentCells.join(', ')}`,
+      )}; options (process CPU ratio, KB loaded at start): ${variantRows.join('; ')}; parts alone (process CPU ratio, .mjs size): ${componentCells.join(', ')}; stack floors (process CPU ratio, KB loaded at start): ${floorCells.join(', ')}; each function = its stack floor + the broker's own code: ${besideFloor.join('; ')}`,
   });
 } finally {
   rmSync(work, { recursive: true, force: true });

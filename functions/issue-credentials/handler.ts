@@ -4,8 +4,8 @@ import type { IssueDeps } from '../../lib/issuance/issue-credentials.js';
 import { logAuditGaps } from '../../lib/observability/audit-gap.js';
 import { makeMetrics, metricsMiddleware } from '../../lib/observability/metrics.js';
 import { auditStore, rateLimiter } from '../shared/dynamodb.js';
+import { issuers } from '../shared/issuers.js';
 import { allowList, config, httpOptions, logger } from '../shared/runtime.js';
-import { issuers } from '../shared/sts.js';
 import { makeHandler } from './compose.js';
 
 const metrics = makeMetrics({ stage: config.stage, logger });

@@ -2,8 +2,8 @@
 import { newRecordId } from '../../lib/ids.js';
 import { makeGrantCheckMetric } from '../../lib/observability/grant-check-report.js';
 import { auditStore } from '../shared/dynamodb.js';
+import { issuers } from '../shared/issuers.js';
 import { allowList, config, logger } from '../shared/runtime.js';
-import { issuers } from '../shared/sts.js';
 import { makeHandler, type VerifyGrantsPorts } from './compose.js';
 
 export const ports: VerifyGrantsPorts = {

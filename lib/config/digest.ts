@@ -21,7 +21,8 @@ const digestEnvSchema = z.object({
 export type DigestConfig = ReturnType<typeof loadDigestConfig>;
 
 export function loadDigestConfig(env: NodeJS.ProcessEnv) {
-  const parsed = digestEnvSchema.safeParse(env);
+  // Parsed once per cold start: no compiled fast path (see loadConfig).
+  const parsed = digestEnvSchema.safeParse(env, { jitless: true });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid audit digest configuration: ${problems}`);

@@ -4,8 +4,7 @@
  * explained in docs/audit-evidence.md; `payload` is the signed text itself.
  */
 import * as z from 'zod';
-import { pageLimitParameter } from './fields.js';
-import { instant } from './list-issuances.js';
+import { instant, pageLimitParameter } from './fields.js';
 import { defineRoute } from './route.js';
 
 export const DIGEST_PAGE_LIMIT = { min: 1, max: 100, default: 20 } as const;

@@ -3,6 +3,7 @@
  * pattern or bound is written once.
  */
 import * as z from 'zod';
+import { parseInstant } from './instant.js';
 import {
   AUDIT_PAGE_LIMIT,
   AWS_PRINCIPAL_ARN_PATTERN,
@@ -47,6 +48,20 @@ export const pageLimitParameter = (limits: { min: number; max: number; default: 
     .transform(Number)
     .pipe(z.number().int().min(limits.min).max(limits.max))
     .default(limits.default);
+
+/** A time bound as the audit routes accept it in a query (`from`, `to`): parsed to ISO. */
+export const instant = (bound: string) =>
+  z
+    .string()
+    .max(40)
+    .refine((text) => parseInstant(text) !== undefined, {
+      message: 'must be ISO 8601 with a zone (or a UTC date), or epoch seconds (< 1e11) or milliseconds',
+    })
+    .transform((text) => parseInstant(text) ?? text)
+    .optional()
+    .describe(
+      `${bound}. ISO 8601 with Z or an offset (2024-05-01T14:02:00Z), a UTC date (2024-05-01), or epoch seconds (< 1e11) or milliseconds (>= 1e11).`,
+    );
 
 /** ISO 8601 instants as the broker writes them (Date#toISOString). */
 export const isoInstant = z.iso.datetime({ offset: true }).describe('ISO 8601');

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { count, durationSeconds, grantId, isoInstant, provider } from './fields.js';
-import { DURATION_LIMITS, REQUESTED_ROLE_PATTERN } from './limits.js';
+import { DURATION_BOUNDS, DURATION_LIMITS, REQUESTED_ROLE_PATTERN } from './limits.js';
 import { defineRoute } from './route.js';
 
 /**
@@ -64,13 +64,6 @@ export const issuedCredentials = z.object({
 });
 
 export type IssuedCredentialsBody = z.infer<typeof issuedCredentials>;
-
-export const DURATION_BOUNDS = [
-  'provider_maximum',
-  'grant_maximum',
-  'role_maximum',
-  'role_chaining',
-] as const;
 
 export const durationRange = z.object({
   min: durationSeconds,

@@ -50,6 +50,14 @@ export const PROVIDER_DURATION_LIMITS: Readonly<Record<ProviderName, { min: numb
 /** The widest range any provider allows: what a request may ask for before the grant narrows it. */
 export const DURATION_LIMITS = { min: 900, max: 43_200 } as const;
 
+/** Which limit set a grant's longest session: the provider, the grant, the role or role chaining. */
+export const DURATION_BOUNDS = [
+  'provider_maximum',
+  'grant_maximum',
+  'role_maximum',
+  'role_chaining',
+] as const;
+
 /** Used when neither the request nor the grant names a duration: the shortest session. */
 export const DEFAULT_DURATION_SECONDS = 900;
 

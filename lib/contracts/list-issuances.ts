@@ -5,8 +5,7 @@
  */
 import * as z from 'zod';
 import { AUDIT_DECISIONS, auditRecord } from './audit-record.js';
-import { grantId, pageLimitParameter } from './fields.js';
-import { parseInstant } from './instant.js';
+import { grantId, instant, pageLimitParameter } from './fields.js';
 import {
   ASSUMED_ROLE_ARN_PATTERN,
   AUDIT_PAGE_LIMIT,
@@ -14,19 +13,6 @@ import {
   IAM_PRINCIPAL_ARN_PATTERN,
 } from './limits.js';
 import { defineRoute } from './route.js';
-
-export const instant = (bound: string) =>
-  z
-    .string()
-    .max(40)
-    .refine((text) => parseInstant(text) !== undefined, {
-      message: 'must be ISO 8601 with a zone (or a UTC date), or epoch seconds (< 1e11) or milliseconds',
-    })
-    .transform((text) => parseInstant(text) ?? text)
-    .optional()
-    .describe(
-      `${bound}. ISO 8601 with Z or an offset (2024-05-01T14:02:00Z), a UTC date (2024-05-01), or epoch seconds (< 1e11) or milliseconds (>= 1e11).`,
-    );
 
 /** A caller key, or a principal ARN (an assumed-role session ARN stands for its role). */
 const isCallerFilter = (value: string) =>

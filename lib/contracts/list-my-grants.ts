@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { durationSeconds } from './fields.js';
-import { DURATION_BOUNDS } from './issue-credentials.js';
+import { DURATION_BOUNDS } from './limits.js';
 import { grantSummary } from './list-grants.js';
 import { defineRoute } from './route.js';
 

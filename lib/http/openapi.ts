@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { COMMON_PROBLEMS, type ProblemStatus, problemBodyWithCodes } from '../contracts/problem.js';
 import { oidcPath, type RouteContract } from '../contracts/route.js';
-import type { Route } from './handler.js';
+import { type OpenApiPaths, openApiDocument } from './openapi-document.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -86,7 +86,7 @@ function responses(contract: RouteContract, problemSchema: ProblemSchemas) {
   return answers;
 }
 
-/** The parts both twins of a route share, converted to JSON Schema once (the conversion is the cost of a cold start here). */
+/** The parts both twins of a route share, converted to JSON Schema once (the conversion is the costly part). */
 function wireSchemas(contract: RouteContract, problemSchema: ProblemSchemas) {
   const params = parameters(contract);
   return {
@@ -122,8 +122,9 @@ function operation(contract: RouteContract, twin: 'iam' | 'oidc', schemas: Retur
   };
 }
 
-export function buildOpenApi(info: { version: string }, contracts: readonly RouteContract[]) {
-  const paths: Record<string, Record<string, unknown>> = {};
+/** Every route of `contracts`, each with its /v1/oidc/ twin: the costly part of the document. */
+export function openApiPaths(contracts: readonly RouteContract[]): OpenApiPaths {
+  const paths: OpenApiPaths = {};
   const problemSchemas = new Map<string, JsonSchema>();
   const problemSchema: ProblemSchemas = (codes) => {
     const key = codes.join(',');
@@ -144,26 +145,9 @@ export function buildOpenApi(info: { version: string }, contracts: readonly Rout
       paths[path] = { ...paths[path], [method]: operation(contract, twin, schemas) };
     }
   }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Credential broker', version: info.version },
-    components: {
-      securitySchemes: {
-        sigv4: {
-          type: 'apiKey',
-          in: 'header',
-          name: 'Authorization',
-          description: 'AWS SigV4, service execute-api',
-        },
-        oidc: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'On the /v1/oidc/ routes' },
-      },
-    },
-    paths,
-  };
+  return paths;
 }
 
-/** GET /v1/openapi.json: the document is built once, at cold start. */
-export function openApiRoute(version: string, contracts: readonly RouteContract[]): Route {
-  const document = buildOpenApi({ version }, contracts);
-  return { name: 'openapi', handle: async () => ({ status: 200, body: document }) };
+export function buildOpenApi(info: { version: string }, contracts: readonly RouteContract[]) {
+  return openApiDocument(info, openApiPaths(contracts));
 }

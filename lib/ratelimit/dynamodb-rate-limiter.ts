@@ -3,13 +3,24 @@
  * DynamoDB table: the audit table stays append-only, so the one UpdateItem the broker may
  * send goes to this table only.
  *
- * Fixed one-minute windows: one item per caller, budget and window, incremented with
- * `ADD count 1` under the condition that it is still below the limit. A refused attempt
- * does not count, so a caller that keeps hammering is not locked out past the window.
+ * Fixed one-minute windows: one item per caller, budget and window. Tokens are counted
+ * there before they are used, in leases (counter-leases.ts): one conditional
+ * `ADD count :n` takes n tokens only if they all fit under the limit, and the instance
+ * serves the caller's next n - 1 requests of that window from memory, with no I/O. So
+ * across all instances at most `limit` requests are admitted per caller, budget and
+ * window. n is 1/50 of the limit, at least 1: with the default limits (60, 120, 60) n = 1
+ * and every request updates its counter; a busy caller with a limit of 100,000 costs one
+ * update per 2,000 requests. When a full lease no longer fits, the instance asks for
+ * single tokens (`count < limit`) for the rest of the window, so one instance alone
+ * admits exactly the limit. Tokens an instance still holds when the caller stops
+ * coming to it are counted and never used: at most n - 1 (2 % of the budget) per
+ * instance and window. A refused attempt does not count, so a caller that keeps
+ * hammering is not locked out past the window. Every update gets its timeout from the
+ * request budget, and one that fails fails closed (503): a lease only ever saves I/O.
  *
  * A caller found over a budget is remembered by this instance until the window ends, so
- * its next requests are refused with no I/O at all: a flood costs one counter update and
- * one audit record per warm instance and window, not one per request.
+ * its next requests are refused with no I/O at all: a flood costs one or two refused
+ * counter updates and one audit record per warm instance and window, not one per request.
  */
 import {
   ConditionalCheckFailedException,
@@ -20,6 +31,7 @@ import { type Budget, callTimeoutMs } from '../budget.js';
 import { BrokerError, dependencyUnavailable } from '../errors.js';
 import type { Caller } from '../grants/caller.js';
 import type { RateBudget, RateLimited, RateLimiter, RateVerdict } from '../issuance/ports.js';
+import { type LeaseWindow, makeCounterLeases } from './counter-leases.js';
 import { makeOverLimitMemo } from './over-limit-memo.js';
 
 export const WINDOW_MS = 60_000;
@@ -44,35 +56,63 @@ export const windowKey = (caller: Caller, budgetName: string, windowStartMs: num
 export function makeDynamoRateLimiter(options: DynamoRateLimiterOptions): RateLimiter {
   const now = options.now ?? Date.now;
   const memo = makeOverLimitMemo();
+  const leases = makeCounterLeases();
+  const admitted: RateVerdict = { over: false };
 
-  async function chargeOne(caller: Caller, rate: RateBudget, budget: Budget): Promise<RateVerdict> {
-    const at = now();
-    const windowStart = at - (at % WINDOW_MS);
-    const windowEnd = windowStart + WINDOW_MS;
+  /** Counts `tokens` in the window's item if they all fit under the limit; false if not. */
+  async function count(
+    caller: Caller,
+    rate: RateBudget,
+    window: LeaseWindow,
+    tokens: number,
+    budget: Budget,
+  ) {
     const abortSignal = AbortSignal.timeout(callTimeoutMs(budget, options.timeoutMs, 'rate limit'));
     try {
       await options.client.send(
         new UpdateItemCommand({
           TableName: options.tableName,
-          Key: { windowKey: { S: windowKey(caller, rate.name, windowStart) } },
-          UpdateExpression: 'ADD #count :one SET #expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+          Key: { windowKey: { S: windowKey(caller, rate.name, window.windowStart) } },
+          UpdateExpression: 'ADD #count :tokens SET #expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count <= :ceiling',
           ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
           ExpressionAttributeValues: {
-            ':one': { N: '1' },
-            ':limit': { N: String(rate.limitPerMinute) },
-            ':expiresAt': { N: String(Math.floor(windowEnd / 1000) + EXPIRY_GRACE_SECONDS) },
+            ':tokens': { N: String(tokens) },
+            ':ceiling': { N: String(rate.limitPerMinute - tokens) },
+            ':expiresAt': { N: String(Math.floor(window.windowEnd / 1000) + EXPIRY_GRACE_SECONDS) },
           },
         }),
         { abortSignal },
       );
-      return { over: false };
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async function chargeOne(caller: Caller, rate: RateBudget, budget: Budget): Promise<RateVerdict> {
+    const at = now();
+    const windowStart = at - (at % WINDOW_MS);
+    const window = {
+      callerKey: caller.key,
+      budgetName: rate.name,
+      windowStart,
+      windowEnd: windowStart + WINDOW_MS,
+    };
+    if (leases.take(window, at)) return admitted;
+    const size = leases.sizeFor(window, rate.limitPerMinute, at);
+    try {
+      if (size > 1) {
+        if (await count(caller, rate, window, size, budget)) {
+          leases.add(window, size - 1, now());
+          return admitted;
+        }
+        leases.markFull(window, now());
+      }
+      if (await count(caller, rate, window, 1, budget)) return admitted;
     } catch (error) {
       if (error instanceof BrokerError) throw error;
-      if (error instanceof ConditionalCheckFailedException) {
-        memo.remember(caller.key, rate.name, windowEnd, at);
-        return overVerdict(rate.name, windowEnd - now(), false);
-      }
       // Fail closed: a broker that mints without its limit when the counter is down
       // becomes a weapon to exhaust the account's shared STS quota (and to mint at will).
       throw dependencyUnavailable(
@@ -81,6 +121,11 @@ export function makeDynamoRateLimiter(options: DynamoRateLimiterOptions): RateLi
         error,
       );
     }
+    // The counter is full, but a racing request of this caller may have leased tokens
+    // meanwhile: use one rather than strand it.
+    if (leases.take(window, now())) return admitted;
+    memo.remember(caller.key, rate.name, window.windowEnd, at);
+    return overVerdict(rate.name, window.windowEnd - now(), false);
   }
 
   return {
@@ -93,7 +138,8 @@ export function makeDynamoRateLimiter(options: DynamoRateLimiterOptions): RateLi
       return undefined;
     },
     async charge(caller, rates, budget) {
-      // One round trip whatever the number of budgets: the updates run side by side.
+      // The budgets side by side: none, one or (a full lease refused) two round trips in
+      // sequence, whatever their number.
       const verdicts = await Promise.all(rates.map((rate) => chargeOne(caller, rate, budget)));
       return verdicts.find((verdict) => verdict.over) ?? { over: false };
     },

@@ -26,22 +26,32 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { listenOnLoopback } from './ports.js';
 
 export interface ApiGateOptions {
-  /** Port the gate listens on (127.0.0.1). */
+  /** Port the gate listens on (127.0.0.1); 0 → a free one, bound at once. */
   port: number;
-  /** Port serverless-offline listens on (127.0.0.1). */
-  upstreamPort: number;
   maxInFlight: number;
   /** Where the gate reports a Lambda failure it rewrote (never the request body). */
   onLambdaFailure?: (line: string) => void;
 }
 
 export interface ApiGate {
+  /** The port the gate is bound to. */
+  port: number;
+  /**
+   * Starts forwarding to serverless-offline on this loopback port. The gate binds its own
+   * port before serverless-offline is up, so no one can take it meanwhile; requests that
+   * arrive before this wait for it.
+   */
+  connect(upstreamPort: number): void;
   stop(): Promise<void>;
 }
 
 const PROBLEM_TYPE_BASE = 'https://github.com/credential-broker/problems/';
 
 export async function startApiGate(options: ApiGateOptions): Promise<ApiGate> {
+  let connect: (upstreamPort: number) => void = () => undefined;
+  const upstreamPort = new Promise<number>((resolve) => {
+    connect = resolve;
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxInFlight });
   const waiting: (() => void)[] = [];
   let inFlight = 0;
@@ -63,13 +73,16 @@ export async function startApiGate(options: ApiGateOptions): Promise<ApiGate> {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
-      void admit().then(() =>
-        forward(incoming, Buffer.concat(chunks), outgoing, options, agent).finally(release),
-      );
+      void upstreamPort.then(async (port) => {
+        await admit();
+        await forward(incoming, Buffer.concat(chunks), outgoing, port, options, agent).finally(release);
+      });
     });
   });
-  await listenOnLoopback(server, options.port);
+  const port = await listenOnLoopback(server, options.port);
   return {
+    port,
+    connect,
     stop: async () => {
       agent.destroy();
       await closeServer(server);
@@ -81,6 +94,7 @@ function forward(
   incoming: IncomingMessage,
   body: Buffer,
   outgoing: ServerResponse,
+  upstreamPort: number,
   options: ApiGateOptions,
   agent: Agent,
 ): Promise<void> {
@@ -88,7 +102,7 @@ function forward(
     const upstream = request(
       {
         host: '127.0.0.1',
-        port: options.upstreamPort,
+        port: upstreamPort,
         method: incoming.method,
         path: incoming.url,
         headers: incoming.headers,

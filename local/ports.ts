@@ -28,18 +28,28 @@ export function claimPort(port: number, envVar: string): Promise<number> {
   });
 }
 
-export async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolean): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive()) throw new Error(`the process serving ${url} exited during start-up`);
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
+/**
+ * Starts a server that binds `port` itself (0 → a free one, taken at bind time, so no race)
+ * and turns "address in use" on a fixed port into a PortInUseError naming `envVar`.
+ */
+export async function startOnPort<T>(
+  port: number,
+  envVar: string,
+  start: (port: number) => Promise<T>,
+): Promise<T> {
+  try {
+    return await start(port);
+  } catch (error) {
+    if (isAddressInUse(error)) throw new PortInUseError(port, envVar);
+    throw error;
   }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+function isAddressInUse(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'EADDRINUSE') return true;
+  }
+  return false;
 }
 
 /** Binds a local server to 127.0.0.1 only (0 → a free port) and resolves the port it got. */

@@ -3,7 +3,6 @@
  * issuer and the API under serverless-offline (stage `local`), all on 127.0.0.1. Used by
  * `npm start` and by the integration tests (on free ports, in-memory DynamoDB).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { loadGrants } from '../lib/config/grants.js';
 import type { GrantsFile } from '../lib/config/grants-schema.js';
@@ -20,7 +19,8 @@ import {
   startDynalite,
 } from './dynamodb.js';
 import { ensureLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuerFiles } from './jwt-issuer.js';
-import { claimPort, waitForHttp } from './ports.js';
+import { startOffline } from './offline.js';
+import { claimPort, startOnPort } from './ports.js';
 import { type SsmEmulator, startSsmEmulator } from './ssm-emulator/index.js';
 import { startVolcengineStsEmulator } from './volcengine-sts-emulator/index.js';
 
@@ -74,6 +74,11 @@ export interface LocalStackOptions {
    * burst reuses a few warm workers instead of cold-starting one per request.
    */
   maxInFlight?: number;
+  /**
+   * Picks the loopback port serverless-offline's HTTP server will bind (default: a free one).
+   * A seam for tests, which hand it a taken port to provoke the race the stack retries.
+   */
+  chooseOfflinePort?: () => Promise<number>;
   /** Extra environment for the API (tests tune timeouts with it). */
   apiEnv?: Record<string, string>;
   onApiOutput?: (chunk: string) => void;
@@ -102,57 +107,64 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   const brokerAws = identityOf(BROKER_AWS_PRINCIPAL);
   const brokerVolcengine = identityOf(BROKER_VOLCENGINE_PRINCIPAL);
-  const apiPort = await claimPort(options.ports.api, 'BROKER_PORT');
-  // serverless-offline listens behind the gate (./api-gate.ts) on a free loopback port.
-  const offlinePort = await claimPort(0, 'BROKER_PORT');
-  const lambdaPort = await claimPort(options.ports.lambda, 'BROKER_LAMBDA_PORT');
-  await claimPort(options.ports.dynamodb, 'BROKER_DYNAMODB_PORT');
-  await claimPort(options.ports.awsSts, 'BROKER_STS_PORT');
-  await claimPort(options.ports.volcengineSts, 'BROKER_VOLCENGINE_STS_PORT');
-  await claimPort(options.ports.ssm, 'BROKER_SSM_PORT');
-
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const stopOne of stoppers.reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    const dynamo = await startDynalite({
-      port: options.ports.dynamodb,
-      dataDir: options.persistDynamo ? join(options.dataDir, 'dynamodb') : undefined,
-    });
+    // Every server in this process binds its port itself (0 → any free one) and reports it:
+    // nothing is chosen first and bound later, so nothing can be taken in between.
+    const gate = await startOnPort(options.ports.api, 'BROKER_PORT', (port) =>
+      startApiGate({
+        port,
+        maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
+        // Said even when the API log is not shown: the 502/504 problem points the caller here.
+        onLambdaFailure: (line) =>
+          (options.onApiOutput ?? ((text) => process.stderr.write(text)))(`${line}\n`),
+      }),
+    );
+    stoppers.push(gate.stop);
+    const dynamo = await startOnPort(options.ports.dynamodb, 'BROKER_DYNAMODB_PORT', (port) =>
+      startDynalite({ port, dataDir: options.persistDynamo ? join(options.dataDir, 'dynamodb') : undefined }),
+    );
     stoppers.push(dynamo.stop);
     const tableName = LOCAL_AUDIT_TABLE;
     await ensureTable(localDynamoClient(dynamo.url, brokerAws), auditTableInput(tableName));
     await ensureTable(localDynamoClient(dynamo.url, brokerAws), rateTableInput(LOCAL_RATE_TABLE));
 
     // The emulated target roles are the roles the grants name, each trusting the broker.
-    const awsSts = await startAwsStsEmulator({
-      port: options.ports.awsSts,
-      identities,
-      roles: emulatedAwsRoles(grants),
-    });
+    const awsSts = await startOnPort(options.ports.awsSts, 'BROKER_STS_PORT', (port) =>
+      startAwsStsEmulator({ port, identities, roles: emulatedAwsRoles(grants) }),
+    );
     stoppers.push(awsSts.stop);
-    const volcengineSts = await startVolcengineStsEmulator({
-      port: options.ports.volcengineSts,
-      identities,
-      roles: grants.grants.flatMap((g) =>
-        g.provider === 'volcengine'
-          ? [{ trn: g.roleTrn, trustedPrincipals: [BROKER_VOLCENGINE_PRINCIPAL] }]
-          : [],
-      ),
-    });
+    const volcengineSts = await startOnPort(
+      options.ports.volcengineSts,
+      'BROKER_VOLCENGINE_STS_PORT',
+      (port) =>
+        startVolcengineStsEmulator({
+          port,
+          identities,
+          roles: grants.grants.flatMap((g) =>
+            g.provider === 'volcengine'
+              ? [{ trn: g.roleTrn, trustedPrincipals: [BROKER_VOLCENGINE_PRINCIPAL] }]
+              : [],
+          ),
+        }),
+    );
     stoppers.push(volcengineSts.stop);
     // The functions read their secrets by name through the same adapter as in AWS; only the
     // broker's own identity may read them, as its IAM role alone would be allowed to.
-    const ssm = await startSsmEmulator({
-      port: options.ports.ssm,
-      identities: [brokerAws],
-      parameters: {
-        [LOCAL_SECRET_NAMES.cursorKey]: LOCAL_CURSOR_KEY,
-        [LOCAL_SECRET_NAMES.volcengineAccessKeyId]: brokerVolcengine.accessKeyId,
-        [LOCAL_SECRET_NAMES.volcengineSecretAccessKey]: brokerVolcengine.secretAccessKey,
-      },
-    });
+    const ssm = await startOnPort(options.ports.ssm, 'BROKER_SSM_PORT', (port) =>
+      startSsmEmulator({
+        port,
+        identities: [brokerAws],
+        parameters: {
+          [LOCAL_SECRET_NAMES.cursorKey]: LOCAL_CURSOR_KEY,
+          [LOCAL_SECRET_NAMES.volcengineAccessKeyId]: brokerVolcengine.accessKeyId,
+          [LOCAL_SECRET_NAMES.volcengineSecretAccessKey]: brokerVolcengine.secretAccessKey,
+        },
+      }),
+    );
     stoppers.push(ssm.stop);
     const jwtFiles = await ensureLocalIssuer(join(options.dataDir, 'jwt'));
     const digestFiles = {
@@ -160,11 +172,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       evidenceDir: join(options.dataDir, 'audit-evidence'),
     };
 
-    const api = spawnOffline(
-      {
-        BROKER_PORT: String(apiPort),
-        BROKER_OFFLINE_HTTP_PORT: String(offlinePort),
-        BROKER_LAMBDA_PORT: String(lambdaPort),
+    // serverless-offline listens behind the gate on a loopback port of its own, chosen before
+    // it starts (./offline.ts retries a start that lost that port to another process).
+    const offline = await startOffline({
+      stage: LOCAL_STAGE,
+      lambdaPort: options.ports.lambda,
+      choosePort: options.chooseOfflinePort ?? (() => claimPort(0, 'BROKER_PORT')),
+      env: {
+        BROKER_PORT: String(gate.port),
         BROKER_STAGE: LOCAL_STAGE,
         BROKER_GRANTS_FILE: options.grantsFile,
         BROKER_AUDIT_TABLE: tableName,
@@ -187,19 +202,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         AWS_REGION: 'us-east-1',
         ...options.apiEnv,
       },
-      options.onApiOutput,
-    );
-    stoppers.push(() => stopProcess(api));
-    await waitForHttp(`http://127.0.0.1:${offlinePort}/v1/health`, 60_000, () => api.exitCode === null);
-    const gate = await startApiGate({
-      port: apiPort,
-      upstreamPort: offlinePort,
-      maxInFlight: options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-      // Said even when the API log is not shown: the 502/504 problem points the caller here.
-      onLambdaFailure: (line) => (options.onApiOutput ?? ((text) => process.stderr.write(text)))(`${line}\n`),
+      onOutput: options.onApiOutput,
     });
-    stoppers.push(gate.stop);
-    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    stoppers.push(offline.stop);
+    gate.connect(offline.httpPort);
+    const apiUrl = `http://127.0.0.1:${gate.port}`;
     return {
       apiUrl,
       dynamo,
@@ -215,35 +222,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
-}
-
-function spawnOffline(env: Record<string, string>, onOutput?: (chunk: string) => void): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', LOCAL_STAGE],
-    {
-      env: { ...process.env, ...env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    },
-  );
-  const forward = (chunk: Buffer) => onOutput?.(chunk.toString('utf8'));
-  child.stdout?.on('data', forward);
-  child.stderr?.on('data', forward);
-  return child;
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    return;
-  }
-  const timer = setTimeout(() => {
-    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-  }, 3000);
-  await exited;
-  clearTimeout(timer);
 }

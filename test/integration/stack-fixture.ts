@@ -10,7 +10,7 @@ import {
   type SignedRequestInit,
   signedFetch,
 } from '../../lib/client/signed-fetch.js';
-import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.js';
 
 interface DevIdentity extends BrokerCredentials {
   principalArn: string;
@@ -42,29 +42,36 @@ export interface StackFixture {
 }
 
 export async function startStackFixture(
-  options: { apiEnv?: Record<string, string>; grantsFile?: string } = {},
+  options: Pick<LocalStackOptions, 'apiEnv' | 'chooseOfflinePort'> & { grantsFile?: string } = {},
 ) {
   const dataDir = mkdtempSync(join(tmpdir(), 'broker-it-'));
   const esbuildDir = join('.test-tmp', `esbuild-${basename(dataDir)}`);
   let output = '';
-  const start = () =>
-    startLocalStack({
-      ports: { api: 0, lambda: 0, dynamodb: 0, awsSts: 0, volcengineSts: 0, ssm: 0 },
-      dataDir,
-      persistDynamo: false,
-      grantsFile: options.grantsFile ?? 'local/grants.yaml',
-      identitiesFile: 'local/dev-identities.json',
-      apiEnv: {
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        // One esbuild folder per stack (serverless.yml): test files run in parallel.
-        BROKER_ESBUILD_WORK_FOLDER: esbuildDir,
-        ...options.apiEnv,
-      },
-      onApiOutput: (chunk) => {
-        output += chunk;
-      },
-    });
-  const stack = await startOnFreePorts(start, () => output);
+  const removeFolders = () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(esbuildDir, { recursive: true, force: true });
+  };
+  // The stack binds its own ports; a race for serverless-offline's port is retried inside it.
+  const stack = await startLocalStack({
+    ports: { api: 0, lambda: 0, dynamodb: 0, awsSts: 0, volcengineSts: 0, ssm: 0 },
+    dataDir,
+    persistDynamo: false,
+    grantsFile: options.grantsFile ?? 'local/grants.yaml',
+    identitiesFile: 'local/dev-identities.json',
+    apiEnv: {
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      // One esbuild folder per stack (serverless.yml): test files run in parallel.
+      BROKER_ESBUILD_WORK_FOLDER: esbuildDir,
+      ...options.apiEnv,
+    },
+    onApiOutput: (chunk) => {
+      output += chunk;
+    },
+    chooseOfflinePort: options.chooseOfflinePort,
+  }).catch((error: unknown) => {
+    removeFolders();
+    throw error;
+  });
   const fixture: StackFixture = {
     stack,
     apiOutput: () => output,
@@ -89,29 +96,8 @@ export async function startStackFixture(
     },
     stop: async () => {
       await stack.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(esbuildDir, { recursive: true, force: true });
+      removeFolders();
     },
   };
   return fixture;
-}
-
-/**
- * A port found free can be taken before the stack binds it: serverless-offline and the gate
- * bind seconds after the ports are chosen, and every outgoing connection of the concurrent
- * test files draws from the same ephemeral range. A start that lost such a race is retried
- * on newly chosen ports; any other failure is thrown at once.
- */
-async function startOnFreePorts(start: () => Promise<LocalStack>, output: () => string): Promise<LocalStack> {
-  for (let attempt = 1; ; attempt++) {
-    const before = output().length;
-    try {
-      return await start();
-    } catch (error) {
-      const lostRace =
-        (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
-        output().slice(before).includes('EADDRINUSE');
-      if (!lostRace || attempt === 3) throw error;
-    }
-  }
 }

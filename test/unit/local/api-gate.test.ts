@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { startApiGate } from '../../../local/api-gate.js';
-import { claimPort } from '../../../local/ports.js';
+import { claimPort, listenOnLoopback } from '../../../local/ports.js';
 
 type Upstream = (request: IncomingMessage, body: string, response: ServerResponse) => void;
 
@@ -21,8 +21,7 @@ async function startUpstream(behaviour: Upstream) {
     });
     request.on('end', () => behaviour(request, body, response));
   });
-  const port = await claimPort(0, 'test');
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const port = await listenOnLoopback(server, 0);
   return {
     port,
     seen,
@@ -49,16 +48,11 @@ const answerAfter = (ms: number, status: number, body: string, type = 'applicati
 
 async function withGate(behaviour: Upstream, maxInFlight: number, act: (url: string) => Promise<void>) {
   const upstream = await startUpstream(behaviour);
-  const port = await claimPort(0, 'test');
   const failures: string[] = [];
-  const gate = await startApiGate({
-    port,
-    upstreamPort: upstream.port,
-    maxInFlight,
-    onLambdaFailure: (line) => failures.push(line),
-  });
+  const gate = await startApiGate({ port: 0, maxInFlight, onLambdaFailure: (line) => failures.push(line) });
+  gate.connect(upstream.port);
   try {
-    await act(`http://127.0.0.1:${port}`);
+    await act(`http://127.0.0.1:${gate.port}`);
   } finally {
     await gate.stop();
     await upstream.stop();
@@ -205,13 +199,35 @@ describe('local API gate', () => {
     assert.equal(seen.maxInFlight, 3);
   });
 
-  it('answers 502 problem+json when serverless-offline is not there', async () => {
-    const port = await claimPort(0, 'test');
-    const deadPort = await claimPort(0, 'test');
-    const gate = await startApiGate({ port, upstreamPort: deadPort, maxInFlight: 1 });
+  it('holds a request that arrives before serverless-offline is up, and forwards it once connected', async () => {
+    // Prepare: the gate is bound, serverless-offline not started yet.
+    const upstream = await startUpstream(answerAfter(0, 201, '{"issued":true}'));
+    const gate = await startApiGate({ port: 0, maxInFlight: 1 });
     try {
       // Act
-      const response = await fetch(`http://127.0.0.1:${port}/v1/health`);
+      const pending = fetch(`http://127.0.0.1:${gate.port}/v1/credentials`, { method: 'POST', body: '{}' });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const callsBeforeConnect = upstream.seen.calls;
+      gate.connect(upstream.port);
+      const response = await pending;
+      // Assess
+      assert.equal(callsBeforeConnect, 0);
+      assert.equal(response.status, 201);
+      assert.deepEqual(await response.json(), { issued: true });
+      assert.equal(upstream.seen.calls, 1);
+    } finally {
+      await gate.stop();
+      await upstream.stop();
+    }
+  });
+
+  it('answers 502 problem+json when serverless-offline is not there', async () => {
+    const deadPort = await claimPort(0, 'test');
+    const gate = await startApiGate({ port: 0, maxInFlight: 1 });
+    gate.connect(deadPort);
+    try {
+      // Act
+      const response = await fetch(`http://127.0.0.1:${gate.port}/v1/health`);
       // Assess
       assert.equal(response.status, 502);
       assert.equal(response.headers.get('content-type'), 'application/problem+json');

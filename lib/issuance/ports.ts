@@ -42,7 +42,8 @@ export interface RateLimiter {
   /** Over one of these budgets as far as this instance already knows, with no I/O. */
   knownOver(caller: Caller, budgets: readonly RateBudget[]): RateLimited | undefined;
   /**
-   * Counts one request against every budget, side by side (one round trip). Throws a 503
+   * Counts one request against every budget, side by side: one round trip, none while the
+   * instance holds leased tokens, two when a full lease no longer fits. Throws a 503
    * BrokerError when a counter cannot be updated: no limit, no service.
    */
   charge(caller: Caller, budgets: readonly RateBudget[], budget: Budget): Promise<RateVerdict>;

@@ -8,34 +8,19 @@
  * caller is over, charged otherwise.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Caller } from '../../lib/grants/caller.js';
 import { makeDynamoRateLimiter, WINDOW_MS } from '../../lib/ratelimit/dynamodb-rate-limiter.js';
-import {
-  ensureTable,
-  type LocalDynamo,
-  localDynamoClient,
-  rateTableInput,
-  startDynalite,
-} from '../../local/dynamodb.js';
 import { ampleBudget } from '../support/budget.js';
 import { awsCallerOf, CALLER_ACCOUNT } from '../support/grants.js';
+import { useRateTable } from '../support/rate-table.js';
 
 const TABLE = 'lease-property';
-const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
 
-let dynamo: LocalDynamo;
+const table = useRateTable(TABLE);
 let runs = 0;
-
-before(async () => {
-  dynamo = await startDynalite({ port: 0 });
-  await ensureTable(localDynamoClient(dynamo.url, CREDENTIALS), rateTableInput(TABLE));
-});
-after(async () => {
-  await dynamo?.stop();
-});
 
 const batch = fc.record({ instance: fc.nat(2), requests: fc.integer({ min: 1, max: 30 }) });
 const scenario = fc.record({
@@ -64,7 +49,7 @@ async function simulate({ instances, limit, startMs, steps }: Scenario): Promise
   const clock = { now: T0 + startMs };
   const limiters = Array.from({ length: instances }, () =>
     makeDynamoRateLimiter({
-      client: localDynamoClient(dynamo.url, CREDENTIALS),
+      client: table.client(),
       tableName: TABLE,
       timeoutMs: 5_000,
       now: () => clock.now,

@@ -6,38 +6,23 @@
  * in one instance use each leased token once.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { BrokerError } from '../../lib/errors.js';
 import type { Caller } from '../../lib/grants/caller.js';
 import type { RateBudget } from '../../lib/issuance/ports.js';
 import { makeDynamoRateLimiter, WINDOW_MS, windowKey } from '../../lib/ratelimit/dynamodb-rate-limiter.js';
-import {
-  ensureTable,
-  type LocalDynamo,
-  localDynamoClient,
-  rateTableInput,
-  startDynalite,
-} from '../../local/dynamodb.js';
 import { ampleBudget } from '../support/budget.js';
 import { awsCallerOf, CALLER_ACCOUNT } from '../support/grants.js';
+import { useRateTable } from '../support/rate-table.js';
 
 const TABLE = 'lease-test';
-const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 /** 10 s into a window. */
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 10);
 const WINDOW_START = T0 - (T0 % WINDOW_MS);
 
-let dynamo: LocalDynamo;
+const table = useRateTable(TABLE);
 let callers = 0;
-
-before(async () => {
-  dynamo = await startDynalite({ port: 0 });
-  await ensureTable(localDynamoClient(dynamo.url, CREDENTIALS), rateTableInput(TABLE));
-});
-after(async () => {
-  await dynamo?.stop();
-});
 
 /** A caller of its own per test: callers of one role share their counters. */
 const freshCaller = (): Caller => awsCallerOf(`arn:aws:iam::${CALLER_ACCOUNT}:role/lease-${++callers}`);
@@ -47,7 +32,7 @@ const freshCaller = (): Caller => awsCallerOf(`arn:aws:iam::${CALLER_ACCOUNT}:ro
  * (already applied by DynamoDB) until the test lets it through.
  */
 function countingClient() {
-  const client = localDynamoClient(dynamo.url, CREDENTIALS);
+  const client = table.client();
   let updates = 0;
   let hold: { applied: () => void; release: Promise<void> } | undefined;
   client.middlewareStack.add(
@@ -90,7 +75,7 @@ function instance(clock: { now: number }) {
 }
 
 async function counterOf(caller: Caller, budgetName: string, windowStart = WINDOW_START) {
-  const item = await localDynamoClient(dynamo.url, CREDENTIALS).send(
+  const item = await table.client().send(
     new GetItemCommand({
       TableName: TABLE,
       Key: { windowKey: { S: windowKey(caller, budgetName, windowStart) } },
@@ -100,7 +85,7 @@ async function counterOf(caller: Caller, budgetName: string, windowStart = WINDO
 }
 
 async function setCounter(caller: Caller, budgetName: string, count: number) {
-  await localDynamoClient(dynamo.url, CREDENTIALS).send(
+  await table.client().send(
     new PutItemCommand({
       TableName: TABLE,
       Item: { windowKey: { S: windowKey(caller, budgetName, WINDOW_START) }, count: { N: String(count) } },
@@ -276,7 +261,7 @@ describe('counter leases', () => {
   it('fails closed with 503 when a lease cannot be taken', async () => {
     // Prepare: a port nobody listens on, a limit with leases of 20
     const limiter = makeDynamoRateLimiter({
-      client: localDynamoClient('http://127.0.0.1:9', CREDENTIALS),
+      client: table.unreachableClient(),
       tableName: TABLE,
       timeoutMs: 1_000,
     });

@@ -5,38 +5,23 @@
  * no I/O, and a dead table fails closed.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { BrokerError } from '../../lib/errors.js';
 import { makeDynamoRateLimiter, WINDOW_MS, windowKey } from '../../lib/ratelimit/dynamodb-rate-limiter.js';
-import {
-  ensureTable,
-  type LocalDynamo,
-  localDynamoClient,
-  rateTableInput,
-  startDynalite,
-} from '../../local/dynamodb.js';
 import { ampleBudget } from '../support/budget.js';
 import { awsCallerOf, ROTATION_JOB, reportingCaller } from '../support/grants.js';
+import { useRateTable } from '../support/rate-table.js';
 
 const TABLE = 'rate-test';
-const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 /** 10 s into a window, so the window ends 50 s later. */
 const T0 = Date.UTC(2025, 0, 1, 12, 0, 10);
 
-let dynamo: LocalDynamo;
-
-before(async () => {
-  dynamo = await startDynalite({ port: 0 });
-  await ensureTable(localDynamoClient(dynamo.url, CREDENTIALS), rateTableInput(TABLE));
-});
-after(async () => {
-  await dynamo?.stop();
-});
+const table = useRateTable(TABLE);
 
 function limiterAt(clock: { now: number }) {
   return makeDynamoRateLimiter({
-    client: localDynamoClient(dynamo.url, CREDENTIALS),
+    client: table.client(),
     tableName: TABLE,
     timeoutMs: 1_000,
     now: () => clock.now,
@@ -106,7 +91,7 @@ describe('DynamoDB rate limiter', () => {
     const fresh = await limiter.charge(caller, rates, ampleBudget());
     // Assess
     assert.deepEqual(fresh, { over: false });
-    const item = await localDynamoClient(dynamo.url, CREDENTIALS).send(
+    const item = await table.client().send(
       new GetItemCommand({
         TableName: TABLE,
         Key: { windowKey: { S: windowKey(caller, 'grant:grant-b', T0 - (T0 % WINDOW_MS)) } },
@@ -154,7 +139,7 @@ describe('DynamoDB rate limiter', () => {
       verdicts.map((v) => v.over),
       [false, false, true],
     );
-    const item = await localDynamoClient(dynamo.url, CREDENTIALS).send(
+    const item = await table.client().send(
       new GetItemCommand({
         TableName: TABLE,
         Key: { windowKey: { S: windowKey(caller, 'requests', clock.now - (clock.now % WINDOW_MS)) } },
@@ -166,7 +151,7 @@ describe('DynamoDB rate limiter', () => {
   it('fails closed with 503 when the table cannot be reached', async () => {
     // Prepare: a port nobody listens on
     const limiter = makeDynamoRateLimiter({
-      client: localDynamoClient('http://127.0.0.1:9', CREDENTIALS),
+      client: table.unreachableClient(),
       tableName: TABLE,
       timeoutMs: 1_000,
     });

@@ -30,6 +30,30 @@ export function callTimeoutMs(
   return Math.min(capMs, available);
 }
 
+/**
+ * Runs `call` with a signal that aborts after `timeoutMs`, for the reason AbortSignal.timeout
+ * gives (a DOMException named TimeoutError). Unlike AbortSignal.timeout, the timer is
+ * cleared as soon as the call settles: left running, each of an issuance's calls would
+ * build an exception and dispatch an abort event seconds after its answer, for nothing.
+ * Unref'd like AbortSignal.timeout's, so it never holds a process open by itself.
+ */
+export async function withTimeout<T>(
+  timeoutMs: number,
+  call: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
+  timer.unref();
+  try {
+    return await call(controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** What one outgoing call is, for its timeout and for the 503 when it fails. */
 export interface CallLimits {
   /** Named in the 503 and the log: 'audit', 'sts', 'rate limit'. */
@@ -52,11 +76,9 @@ export async function callWithinBudget<T>(
   call: (abortSignal: AbortSignal) => Promise<T>,
   keep: (error: unknown) => boolean = () => false,
 ): Promise<T> {
-  const abortSignal = AbortSignal.timeout(
-    callTimeoutMs(budget, limits.capMs, limits.dependency, limits.reserveMs),
-  );
+  const timeoutMs = callTimeoutMs(budget, limits.capMs, limits.dependency, limits.reserveMs);
   try {
-    return await call(abortSignal);
+    return await withTimeout(timeoutMs, call);
   } catch (error) {
     if (keep(error)) throw error;
     throw dependencyUnavailable(limits.dependency, `${limits.operation}: ${errorName(error)}`, error);

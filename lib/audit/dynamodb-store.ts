@@ -10,7 +10,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { ANSWER_RESERVE_MS, type Budget, callTimeoutMs, RESERVE_MS } from '../budget.js';
+import { ANSWER_RESERVE_MS, type Budget, callTimeoutMs, RESERVE_MS, withTimeout } from '../budget.js';
 import { BrokerError, dependencyUnavailable } from '../errors.js';
 import type { AuditStore } from '../issuance/ports.js';
 import { indexKeys } from './record.js';
@@ -28,9 +28,9 @@ export function makeDynamoAuditStore({ client, tableName, timeoutMs }: DynamoAud
     call: (signal: AbortSignal) => Promise<T>,
     reserveMs = RESERVE_MS,
   ) => {
-    const signal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'audit', reserveMs));
+    const callMs = callTimeoutMs(budget, timeoutMs, 'audit', reserveMs);
     try {
-      return await call(signal);
+      return await withTimeout(callMs, call);
     } catch (error) {
       if (error instanceof BrokerError) throw error;
       if (error instanceof ConditionalCheckFailedException) {

@@ -5,7 +5,7 @@
  * costs a 503, never a Lambda timeout.
  */
 import { AssumeRoleCommand, GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { type Budget, callTimeoutMs } from '../budget.js';
+import { type Budget, callTimeoutMs, withTimeout } from '../budget.js';
 import { BrokerError, dependencyUnavailable, forbidden, providerRejectedRequest } from '../errors.js';
 import type { AssumeRoleInput, IssuedSession, Issuer } from '../issuance/ports.js';
 import { mayHaveMinted } from './call-outcome.js';
@@ -19,21 +19,23 @@ export function makeAwsIssuer({ client, timeoutMs }: AwsIssuerOptions): Issuer {
   return {
     provider: 'aws',
     async assume(input: AssumeRoleInput, budget: Budget): Promise<IssuedSession> {
-      const abortSignal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'sts'));
+      const callMs = callTimeoutMs(budget, timeoutMs, 'sts');
       try {
-        const response = await client.send(
-          new AssumeRoleCommand({
-            RoleArn: input.roleArn,
-            RoleSessionName: input.roleSessionName,
-            DurationSeconds: input.durationSeconds,
-            ExternalId: input.externalId,
-            SourceIdentity: input.sourceIdentity,
-            Policy: input.policy,
-            Tags: input.sessionTags
-              ? Object.entries(input.sessionTags).map(([Key, Value]) => ({ Key, Value }))
-              : undefined,
-          }),
-          { abortSignal },
+        const response = await withTimeout(callMs, (abortSignal) =>
+          client.send(
+            new AssumeRoleCommand({
+              RoleArn: input.roleArn,
+              RoleSessionName: input.roleSessionName,
+              DurationSeconds: input.durationSeconds,
+              ExternalId: input.externalId,
+              SourceIdentity: input.sourceIdentity,
+              Policy: input.policy,
+              Tags: input.sessionTags
+                ? Object.entries(input.sessionTags).map(([Key, Value]) => ({ Key, Value }))
+                : undefined,
+            }),
+            { abortSignal },
+          ),
         );
         const credentials = response.Credentials;
         const user = response.AssumedRoleUser;
@@ -96,9 +98,11 @@ export interface IdentityProbe {
 export function makeAwsIdentityProbe({ client, timeoutMs }: AwsIssuerOptions): IdentityProbe {
   return {
     async whoAmI(budget) {
-      const abortSignal = AbortSignal.timeout(callTimeoutMs(budget, timeoutMs, 'sts'));
+      const callMs = callTimeoutMs(budget, timeoutMs, 'sts');
       try {
-        const identity = await client.send(new GetCallerIdentityCommand({}), { abortSignal });
+        const identity = await withTimeout(callMs, (abortSignal) =>
+          client.send(new GetCallerIdentityCommand({}), { abortSignal }),
+        );
         return { arn: identity.Arn ?? '', account: identity.Account ?? '' };
       } catch (error) {
         throw dependencyUnavailable(

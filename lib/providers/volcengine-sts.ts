@@ -10,7 +10,7 @@
  *   then reported as 503; the provider's own words go to internalReason only.
  */
 
-import type { Budget } from '../budget.js';
+import { type Budget, withTimeout } from '../budget.js';
 import {
   PROVIDER_DURATION_LIMITS,
   SESSION_NAME_PATTERN,
@@ -66,17 +66,17 @@ export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
       clock(),
     );
     const { Host: _host, ...headers } = signed.headers;
-    let status: number;
-    let text: string;
+    let answer: { status: number; text: string };
     try {
-      const response = await fetchImpl(`${origin}/?${signed.queryString}`, {
-        method: 'GET',
-        headers,
-        redirect: 'error',
-        signal: AbortSignal.timeout(timeoutMs),
+      answer = await withTimeout(timeoutMs, async (signal) => {
+        const response = await fetchImpl(`${origin}/?${signed.queryString}`, {
+          method: 'GET',
+          headers,
+          redirect: 'error',
+          signal,
+        });
+        return { status: response.status, text: await response.text() };
       });
-      status = response.status;
-      text = await response.text();
     } catch (error) {
       const name = error instanceof Error ? error.name : 'unknown';
       throw new TransientFailure(
@@ -84,7 +84,7 @@ export function makeVolcengineIssuer(options: VolcengineIssuerOptions): Issuer {
         mayHaveMinted(error),
       );
     }
-    return interpretAssumeRoleResponse(status, text, clock());
+    return interpretAssumeRoleResponse(answer.status, answer.text, clock());
   }
 
   return {

@@ -27,7 +27,7 @@ import {
   type DynamoDBClient,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Budget, callTimeoutMs } from '../budget.js';
+import { type Budget, callTimeoutMs, withTimeout } from '../budget.js';
 import { BrokerError, dependencyUnavailable } from '../errors.js';
 import type { Caller } from '../grants/caller.js';
 import type { RateBudget, RateLimited, RateLimiter, RateVerdict } from '../issuance/ports.js';
@@ -67,22 +67,24 @@ export function makeDynamoRateLimiter(options: DynamoRateLimiterOptions): RateLi
     tokens: number,
     budget: Budget,
   ) {
-    const abortSignal = AbortSignal.timeout(callTimeoutMs(budget, options.timeoutMs, 'rate limit'));
+    const callMs = callTimeoutMs(budget, options.timeoutMs, 'rate limit');
     try {
-      await options.client.send(
-        new UpdateItemCommand({
-          TableName: options.tableName,
-          Key: { windowKey: { S: windowKey(caller, rate.name, window.windowStart) } },
-          UpdateExpression: 'ADD #count :tokens SET #expiresAt = :expiresAt',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count <= :ceiling',
-          ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
-          ExpressionAttributeValues: {
-            ':tokens': { N: String(tokens) },
-            ':ceiling': { N: String(rate.limitPerMinute - tokens) },
-            ':expiresAt': { N: String(Math.floor(window.windowEnd / 1000) + EXPIRY_GRACE_SECONDS) },
-          },
-        }),
-        { abortSignal },
+      await withTimeout(callMs, (abortSignal) =>
+        options.client.send(
+          new UpdateItemCommand({
+            TableName: options.tableName,
+            Key: { windowKey: { S: windowKey(caller, rate.name, window.windowStart) } },
+            UpdateExpression: 'ADD #count :tokens SET #expiresAt = :expiresAt',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count <= :ceiling',
+            ExpressionAttributeNames: { '#count': 'count', '#expiresAt': 'expiresAt' },
+            ExpressionAttributeValues: {
+              ':tokens': { N: String(tokens) },
+              ':ceiling': { N: String(rate.limitPerMinute - tokens) },
+              ':expiresAt': { N: String(Math.floor(window.windowEnd / 1000) + EXPIRY_GRACE_SECONDS) },
+            },
+          }),
+          { abortSignal },
+        ),
       );
       return true;
     } catch (error) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { budgetFromDeadline, callWithinBudget } from '../../lib/budget.js';
+import { budgetFromDeadline, callWithinBudget, withTimeout } from '../../lib/budget.js';
 import { BrokerError } from '../../lib/errors.js';
 
 const limits = { dependency: 'audit', operation: 'Query byDay', capMs: 1_000 };
@@ -71,5 +71,52 @@ describe('callWithinBudget', () => {
     // Assess
     await assert.rejects(call, (error: unknown) => error instanceof BrokerError && error.status === 503);
     assert.equal(started, false);
+  });
+});
+
+describe('withTimeout', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('aborts a call still running at its timeout, for a TimeoutError', async () => {
+    // Prepare
+    let signal: AbortSignal | undefined;
+    // Act
+    const call = withTimeout(10, (abortSignal) => {
+      signal = abortSignal;
+      return sleep(200);
+    });
+    await sleep(60);
+    // Assess
+    assert.equal(signal?.aborted, true);
+    assert.equal((signal?.reason as Error | undefined)?.name, 'TimeoutError');
+    await call;
+  });
+
+  it('stops its timer once the call settles: the signal of an answered call never aborts', async () => {
+    // Prepare
+    let signal: AbortSignal | undefined;
+    // Act
+    const answer = await withTimeout(10, async (abortSignal) => {
+      signal = abortSignal;
+      return 'answered';
+    });
+    await sleep(60);
+    // Assess
+    assert.equal(answer, 'answered');
+    assert.equal(signal?.aborted, false);
+  });
+
+  it('stops its timer when the call fails too', async () => {
+    // Prepare
+    let signal: AbortSignal | undefined;
+    // Act
+    const call = withTimeout(10, async (abortSignal) => {
+      signal = abortSignal;
+      throw new Error('refused');
+    });
+    // Assess
+    await assert.rejects(call, /refused/);
+    await sleep(60);
+    assert.equal(signal?.aborted, false);
   });
 });

@@ -104,6 +104,23 @@ describe('local stack ports', { concurrency: true }, () => {
     assert.equal(thief.requests(), 0);
   });
 
+  it('fails at once, with what serverless-offline said, when its start failed for another reason', async () => {
+    // Prepare: serverless-offline's process cannot even load.
+    let choices = 0;
+    const chooseOfflinePort = async () => {
+      choices++;
+      return claimPort(0, 'test');
+    };
+    // Act
+    const error = await failureOf(
+      startStackFixture({ chooseOfflinePort, apiEnv: { NODE_OPTIONS: '--require ./no-such-preload.cjs' } }),
+    );
+    // Assess
+    assert.match(error.message, /serverless-offline failed to start: it exited \(code 1\) during start-up/);
+    assert.match(error.message, /no-such-preload\.cjs/);
+    assert.equal(choices, 1);
+  });
+
   describe('a port the user fixed that is already taken', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'broker-ports-'));
     after(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -15,6 +15,7 @@ import {
   AWS_MAX_POLICY_SIZE,
   type ContainmentVerdict,
   checkContainment,
+  type Policy,
   parsePolicyDocument,
   withCeilingDenies,
 } from '../policy/index.js';
@@ -28,16 +29,35 @@ export interface SessionPolicy {
   containment?: ContainmentVerdict;
 }
 
-export function chooseSessionPolicy(grant: Grant, requested: unknown): SessionPolicy {
-  const ceiling =
-    grant.policy === undefined ? undefined : parsePolicyDocument(grant.policy, grant.provider, 'ceiling');
-  if (ceiling && !ceiling.ok) {
+interface Ceiling {
+  policy: Policy;
+  /** What is sent when the request names no policy: the ceiling itself. */
+  sent: Readonly<SessionPolicy>;
+}
+
+/**
+ * A grant's ceiling, parsed, minified and hashed once per grant: grants do not change once
+ * loaded, and without this every issuance re-parsed and re-hashed the same document.
+ */
+const ceilings = new WeakMap<Grant, Ceiling>();
+
+function ceilingOf(grant: Grant): Ceiling | undefined {
+  if (grant.policy === undefined) return undefined;
+  const known = ceilings.get(grant);
+  if (known) return known;
+  const parsed = parsePolicyDocument(grant.policy, grant.provider, 'ceiling');
+  if (!parsed.ok) {
     // The grants file is validated at cold start; reaching this is a broker bug.
     throw grantMisconfigured(`ceiling policy of ${grant.id} does not parse`);
   }
-  if (requested === undefined) {
-    return ceiling ? described('ceiling', ceiling.minified) : { source: 'none', size: 0 };
-  }
+  const ceiling = { policy: parsed.policy, sent: Object.freeze(described('ceiling', parsed.minified)) };
+  ceilings.set(grant, ceiling);
+  return ceiling;
+}
+
+export function chooseSessionPolicy(grant: Grant, requested: unknown): SessionPolicy {
+  const ceiling = ceilingOf(grant);
+  if (requested === undefined) return ceiling ? ceiling.sent : { source: 'none', size: 0 };
   const request = parsePolicyDocument(requested, grant.provider, 'request');
   if (!request.ok) {
     throw invalidPolicy(

@@ -29,10 +29,10 @@ export function makeAllowList(file: GrantsFile): AllowList {
   const denied = new Set(file.deniedCallers.map((ref) => killSwitchKey(callerRefKey(ref))));
   const isDenied = (caller: Caller) => denied.has(killSwitchKey(caller.key));
 
+  const byId = groupBy(file.grants, (g) => g.id);
+  const byRole = groupBy(file.grants, grantRole);
   const candidates = (selector: GrantSelector) =>
-    'grant' in selector
-      ? file.grants.filter((g) => g.id === selector.grant)
-      : file.grants.filter((g) => grantRole(g) === selector.roleArn);
+    ('grant' in selector ? byId.get(selector.grant) : byRole.get(selector.roleArn)) ?? [];
 
   return {
     authorize(caller, selector) {
@@ -53,6 +53,18 @@ export function makeAllowList(file: GrantsFile): AllowList {
       isDenied(caller) ? [] : file.grants.filter((g) => !g.disabled && callersOf.get(g.id)?.has(caller.key)),
     grants: () => file.grants,
   };
+}
+
+/** The grants under each key, in file order (a selector names an id or a role, never both). */
+function groupBy(grants: readonly Grant[], keyOf: (grant: Grant) => string): Map<string, Grant[]> {
+  const groups = new Map<string, Grant[]>();
+  for (const grant of grants) {
+    const key = keyOf(grant);
+    const group = groups.get(key);
+    if (group) group.push(grant);
+    else groups.set(key, [grant]);
+  }
+  return groups;
 }
 
 /**

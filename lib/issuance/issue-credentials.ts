@@ -100,16 +100,11 @@ export function makeIssueCredentials(deps: IssueDeps) {
 
   /** The audit trail of one request: records under one issuance id, naming the caller. */
   function auditTrail(issuanceId: string, caller: Caller, facts: RequestFacts): AuditTrail {
+    const requestFields = requestRecordFields(caller, facts);
     const write: AuditTrail['write'] = (decision, fields) =>
       measured('audit', () =>
         deps.audit.append(
-          {
-            issuanceId,
-            decision,
-            at: deps.clock().toISOString(),
-            ...requestRecordFields(caller, facts),
-            ...fields,
-          },
+          { issuanceId, decision, at: deps.clock().toISOString(), ...requestFields, ...fields },
           facts.budget,
         ),
       );

@@ -5,8 +5,8 @@
  */
 import * as z from 'zod';
 import { COMMON_PROBLEMS, type ProblemStatus, problemBodyWithCodes } from '../contracts/problem.js';
-import { oidcPath, type RouteContract } from '../contracts/route.js';
-import { type OpenApiPaths, openApiDocument } from './openapi-document.js';
+import type { RouteContract } from '../contracts/route.js';
+import { type OpenApiRoute, openApiDocument, openApiPaths, type WireSchemas } from './openapi-document.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -87,7 +87,7 @@ function responses(contract: RouteContract, problemSchema: ProblemSchemas) {
 }
 
 /** The parts both twins of a route share, converted to JSON Schema once (the conversion is the costly part). */
-function wireSchemas(contract: RouteContract, problemSchema: ProblemSchemas) {
+function wireSchemas(contract: RouteContract, problemSchema: ProblemSchemas): WireSchemas {
   const params = parameters(contract);
   return {
     ...(params.length > 0 ? { parameters: params } : {}),
@@ -103,28 +103,8 @@ function wireSchemas(contract: RouteContract, problemSchema: ProblemSchemas) {
   };
 }
 
-function operation(contract: RouteContract, twin: 'iam' | 'oidc', schemas: ReturnType<typeof wireSchemas>) {
-  const { parameters: params, ...bodyAndResponses } = schemas;
-  return {
-    operationId: twin === 'iam' ? contract.operationId : `${contract.operationId}Oidc`,
-    summary: contract.summary,
-    description: [
-      contract.description,
-      twin === 'iam'
-        ? `Signed with SigV4 (execute-api). JWT callers use ${contract.method} ${oidcPath(contract.path)}.`
-        : `The bearer-JWT twin of ${contract.method} ${contract.path}.`,
-    ]
-      .filter(Boolean)
-      .join('\n\n'),
-    security: [twin === 'iam' ? { sigv4: [] } : { oidc: [] }],
-    ...(params === undefined ? {} : { parameters: params }),
-    ...bodyAndResponses,
-  };
-}
-
-/** Every route of `contracts`, each with its /v1/oidc/ twin: the costly part of the document. */
-export function openApiPaths(contracts: readonly RouteContract[]): OpenApiPaths {
-  const paths: OpenApiPaths = {};
+/** Every route of `contracts` as plain JSON data, its schemas converted: the costly part of the document. */
+export function openApiRoutes(contracts: readonly RouteContract[]): OpenApiRoute[] {
   const problemSchemas = new Map<string, JsonSchema>();
   const problemSchema: ProblemSchemas = (codes) => {
     const key = codes.join(',');
@@ -135,19 +115,16 @@ export function openApiPaths(contracts: readonly RouteContract[]): OpenApiPaths 
     }
     return schema;
   };
-  for (const contract of contracts) {
-    const method = contract.method.toLowerCase();
-    const schemas = wireSchemas(contract, problemSchema);
-    for (const [path, twin] of [
-      [contract.path, 'iam'],
-      [oidcPath(contract.path), 'oidc'],
-    ] as const) {
-      paths[path] = { ...paths[path], [method]: operation(contract, twin, schemas) };
-    }
-  }
-  return paths;
+  return contracts.map((contract) => ({
+    method: contract.method,
+    path: contract.path,
+    operationId: contract.operationId,
+    summary: contract.summary,
+    ...(contract.description === undefined ? {} : { description: contract.description }),
+    schemas: wireSchemas(contract, problemSchema),
+  }));
 }
 
 export function buildOpenApi(info: { version: string }, contracts: readonly RouteContract[]) {
-  return openApiDocument(info, openApiPaths(contracts));
+  return openApiDocument(info, openApiPaths(openApiRoutes(contracts)));
 }

@@ -18,7 +18,7 @@ import { COMMON_PROBLEMS, type ProblemStatus, problemBodyWithCodes } from '../..
 import type { RouteContract } from '../../lib/contracts/route.js';
 import { makeAllowList } from '../../lib/grants/allow-list.js';
 import { httpHandler } from '../../lib/http/handler.js';
-import { openApiPaths } from '../../lib/http/openapi.js';
+import { openApiRoutes } from '../../lib/http/openapi.js';
 import { openApiRoute } from '../../lib/http/openapi-document.js';
 import { auditGateOnFakes } from '../support/audit-gate.js';
 import {
@@ -151,7 +151,7 @@ describe('route answers match their contracts', () => {
 
   it('GET /v1/openapi.json: the document', async () => {
     // Prepare
-    const handler = httpHandler(openApiRoute('9.9.9', openApiPaths(ROUTE_CONTRACTS)), {
+    const handler = httpHandler(openApiRoute('9.9.9', openApiRoutes(ROUTE_CONTRACTS)), {
       logger: silentLogger(),
       maxBodyBytes: 1024,
     });

@@ -14,6 +14,7 @@ import {
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { Level } from 'level';
 import { listenOnLoopback } from './ports.js';
 
 export interface LocalDynamo {
@@ -22,8 +23,40 @@ export interface LocalDynamo {
   stop(): Promise<void>;
 }
 
+/** Another process (or another dynalite in this one) holds the database in `dataDir`. */
+export class DataFolderInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(
+      `Another local stack is using ${dataDir} (is \`npm start\` already running in this folder?). Stop it first (Ctrl-C where it runs), or start this one from another folder.`,
+    );
+    this.name = 'DataFolderInUseError';
+  }
+}
+
+/**
+ * Throws DataFolderInUseError when the LevelDB database in `dataDir` is held. dynalite would
+ * open it regardless, swallow the failed open and then crash its process on the first
+ * request ("Database is closed"); LevelDB's own lock (released by the OS when its holder
+ * dies, so never stale) says first. dynalite opens the database on the next tick after
+ * this check: another start would have to open it within that instant.
+ */
+export async function assertDataFolderFree(dataDir: string): Promise<void> {
+  const database = new Level(dataDir);
+  try {
+    await database.open();
+  } catch (error) {
+    const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+    if (cause?.code === 'LEVEL_LOCKED') throw new DataFolderInUseError(dataDir);
+    throw error;
+  }
+  await database.close();
+}
+
 export async function startDynalite(options: { port: number; dataDir?: string }): Promise<LocalDynamo> {
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    await assertDataFolderFree(options.dataDir);
+  }
   const server: Server = dynalite({
     path: options.dataDir,
     createTableMs: 0,

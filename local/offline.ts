@@ -3,7 +3,7 @@
  * ports from the environment, so they must be chosen before it starts, and it binds them
  * only after bundling every function: seconds later. A port chosen free can be taken in
  * between (concurrent stacks and every outgoing connection draw from the same ephemeral
- * range). Such a lost race is retried here on a newly chosen port; a port the user fixed
+ * range). Such a lost race is retried here on newly chosen ports; a port the user fixed
  * is never moved: its taker is named with the variable that moves it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -16,7 +16,10 @@ const OUTPUT_TAIL_CHARS = 4000;
 
 export interface OfflineOptions {
   stage: string;
-  /** The Lambda invoke port; 0 lets serverless-offline's server take any free one at bind time. */
+  /**
+   * The Lambda invoke port; 0 = a free one chosen for each start (serverless-offline says
+   * the port it was given, not the one it got, so binding 0 itself would leave it unknown).
+   */
   lambdaPort: number;
   /** Picks a free loopback port for the HTTP server (tests hand it a taken one). */
   choosePort: () => Promise<number>;
@@ -28,6 +31,8 @@ export interface OfflineOptions {
 export interface Offline {
   /** The loopback port serverless-offline's HTTP server is bound to. */
   httpPort: number;
+  /** The loopback port of its Lambda invoke endpoint. */
+  lambdaPort: number;
   stop(): Promise<void>;
 }
 
@@ -36,26 +41,35 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
   if (options.lambdaPort !== 0) await claimPort(options.lambdaPort, 'BROKER_LAMBDA_PORT');
   for (let attempt = 1; ; attempt++) {
     const httpPort = await options.choosePort();
-    const child = spawnOffline(options, httpPort);
+    const lambdaPort = options.lambdaPort || (await chooseOtherPort(httpPort));
+    const child = spawnOffline(options, httpPort, lambdaPort);
     const outcome = await started(child, httpPort);
-    if (outcome.ready) return { httpPort, stop: () => stopProcess(child) };
+    if (outcome.ready) return { httpPort, lambdaPort, stop: () => stopProcess(child) };
     await stopProcess(child);
     const takenPort = addressInUse(outcome.output);
     if (takenPort === options.lambdaPort) throw new PortInUseError(takenPort, 'BROKER_LAMBDA_PORT');
-    if (takenPort !== httpPort) {
+    if (takenPort !== httpPort && takenPort !== lambdaPort) {
       throw new Error(
         `serverless-offline failed to start: ${outcome.reason}. Its last output:\n${outcome.output}`,
       );
     }
     if (attempt === OFFLINE_START_ATTEMPTS) {
       throw new Error(
-        `serverless-offline lost its HTTP port to another process ${attempt} times in a row (EADDRINUSE on 127.0.0.1:${takenPort}); try again`,
+        `serverless-offline lost its ${takenPort === httpPort ? 'HTTP' : 'Lambda'} port to another process ${attempt} times in a row (EADDRINUSE on 127.0.0.1:${takenPort}); try again`,
       );
     }
   }
 }
 
-function spawnOffline(options: OfflineOptions, httpPort: number): ChildProcess {
+/** A free loopback port for the Lambda endpoint, never the one just chosen for HTTP. */
+async function chooseOtherPort(httpPort: number): Promise<number> {
+  for (;;) {
+    const port = await claimPort(0, 'BROKER_LAMBDA_PORT');
+    if (port !== httpPort) return port;
+  }
+}
+
+function spawnOffline(options: OfflineOptions, httpPort: number, lambdaPort: number): ChildProcess {
   const child = spawn(
     process.execPath,
     ['node_modules/serverless/bin/serverless.js', 'offline', 'start', '--stage', options.stage],
@@ -65,7 +79,7 @@ function spawnOffline(options: OfflineOptions, httpPort: number): ChildProcess {
         ...options.env,
         // Read by serverless.yml (custom.serverless-offline).
         BROKER_OFFLINE_HTTP_PORT: String(httpPort),
-        BROKER_LAMBDA_PORT: String(options.lambdaPort),
+        BROKER_LAMBDA_PORT: String(lambdaPort),
         SLS_TELEMETRY_DISABLED: '1',
         SLS_NOTIFICATIONS_MODE: 'off',
       },

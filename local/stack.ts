@@ -86,6 +86,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiUrl: string;
+  /** serverless-offline's Lambda invoke endpoint (`aws lambda invoke --endpoint-url`). */
+  lambdaUrl: string;
   dynamo: LocalDynamo;
   awsSts: StsEmulator;
   volcengineSts: Awaited<ReturnType<typeof startVolcengineStsEmulator>>;
@@ -114,6 +116,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     // Every server in this process binds its port itself (0 → any free one) and reports it:
     // nothing is chosen first and bound later, so nothing can be taken in between.
+    // dynalite first: a data folder another stack holds is the first thing to say.
+    const dynamo = await startOnPort(options.ports.dynamodb, 'BROKER_DYNAMODB_PORT', (port) =>
+      startDynalite({ port, dataDir: options.persistDynamo ? join(options.dataDir, 'dynamodb') : undefined }),
+    );
+    stoppers.push(dynamo.stop);
     const gate = await startOnPort(options.ports.api, 'BROKER_PORT', (port) =>
       startApiGate({
         port,
@@ -124,10 +131,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     );
     stoppers.push(gate.stop);
-    const dynamo = await startOnPort(options.ports.dynamodb, 'BROKER_DYNAMODB_PORT', (port) =>
-      startDynalite({ port, dataDir: options.persistDynamo ? join(options.dataDir, 'dynamodb') : undefined }),
-    );
-    stoppers.push(dynamo.stop);
     const tableName = LOCAL_AUDIT_TABLE;
     await ensureTable(localDynamoClient(dynamo.url, brokerAws), auditTableInput(tableName));
     await ensureTable(localDynamoClient(dynamo.url, brokerAws), rateTableInput(LOCAL_RATE_TABLE));
@@ -209,6 +212,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const apiUrl = `http://127.0.0.1:${gate.port}`;
     return {
       apiUrl,
+      lambdaUrl: `http://127.0.0.1:${offline.lambdaPort}`,
       dynamo,
       awsSts,
       volcengineSts,

@@ -1,17 +1,20 @@
 /**
  * `npm start [-- --fresh]`: the whole broker on 127.0.0.1 with no cloud account.
  * Ports: BROKER_PORT (3000), BROKER_DYNAMODB_PORT (8000), BROKER_STS_PORT (8100),
- * BROKER_VOLCENGINE_STS_PORT (8200), BROKER_SSM_PORT (8300), BROKER_LAMBDA_PORT (3002). Data under .local/
- * (the audit trail survives restarts) unless --fresh.
+ * BROKER_VOLCENGINE_STS_PORT (8200), BROKER_SSM_PORT (8300), BROKER_LAMBDA_PORT (3002);
+ * 0 = any free loopback port (the URLs printed are the ports taken). Data under .local/
+ * (the audit trail survives restarts) unless --fresh; one stack at a time per folder.
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { assertDataFolderFree, DataFolderInUseError } from './dynamodb.js';
 import { PortInUseError } from './ports.js';
 import { startLocalStack } from './stack.js';
 
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1 || value > 65_535) {
-    console.error(`${name} must be a port number, got ${process.env[name]}`);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) {
+    console.error(`${name} must be a port number (0: any free port), got ${process.env[name]}`);
     process.exit(1);
   }
   return value;
@@ -26,21 +29,30 @@ const positive = (name: string, fallback: number) => {
   return value;
 };
 
+const ports = {
+  api: port('BROKER_PORT', 3000),
+  lambda: port('BROKER_LAMBDA_PORT', 3002),
+  dynamodb: port('BROKER_DYNAMODB_PORT', 8000),
+  awsSts: port('BROKER_STS_PORT', 8100),
+  volcengineSts: port('BROKER_VOLCENGINE_STS_PORT', 8200),
+  ssm: port('BROKER_SSM_PORT', 8300),
+};
 const dataDir = '.local';
-if (process.argv.includes('--fresh')) rmSync(dataDir, { recursive: true, force: true });
+const dynamoDir = join(dataDir, 'dynamodb');
 const grantsFile = process.env.BROKER_GRANTS_FILE ?? 'local/grants.yaml';
 
 console.log('Starting the local credential broker…');
 try {
+  if (process.argv.includes('--fresh')) {
+    // Never wipe the data of a stack that runs; a folder that cannot be opened at all is
+    // what --fresh is for.
+    await assertDataFolderFree(dynamoDir).catch((error: unknown) => {
+      if (error instanceof DataFolderInUseError) throw error;
+    });
+    rmSync(dataDir, { recursive: true, force: true });
+  }
   const stack = await startLocalStack({
-    ports: {
-      api: port('BROKER_PORT', 3000),
-      lambda: port('BROKER_LAMBDA_PORT', 3002),
-      dynamodb: port('BROKER_DYNAMODB_PORT', 8000),
-      awsSts: port('BROKER_STS_PORT', 8100),
-      volcengineSts: port('BROKER_VOLCENGINE_STS_PORT', 8200),
-      ssm: port('BROKER_SSM_PORT', 8300),
-    },
+    ports,
     dataDir,
     persistDynamo: true,
     grantsFile,
@@ -51,10 +63,11 @@ try {
   console.log(`
 Local credential broker is up (stage local, grants ${grantsFile}).
   API               ${stack.apiUrl}/v1/   (health: ${stack.apiUrl}/v1/health, OpenAPI: ${stack.apiUrl}/v1/openapi.json)
-  DynamoDB          ${stack.dynamo.url}   table ${stack.tableName} (data in ${dataDir}/dynamodb)
+  DynamoDB          ${stack.dynamo.url}   table ${stack.tableName} (data in ${dynamoDir})
   AWS STS emulator  ${stack.awsSts.url}
   Volcengine STS    ${stack.volcengineSts.url}
   SSM (secrets)     ${stack.ssm.url}
+  Lambda (invoke)   ${stack.lambdaUrl}   (aws lambda invoke --endpoint-url)
   OIDC issuer       ${stack.jwt.issuer} (JWKS ${stack.jwt.jwksFile})
 
 Try it (signed with a dev identity from local/dev-identities.json):
@@ -78,7 +91,7 @@ Ctrl-C stops everything.`);
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
 } catch (error) {
-  if (error instanceof PortInUseError) console.error(error.message);
+  if (error instanceof PortInUseError || error instanceof DataFolderInUseError) console.error(error.message);
   else
     console.error(`Local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);

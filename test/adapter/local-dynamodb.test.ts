@@ -1,7 +1,8 @@
 /**
  * The local stack's DynamoDB: the audit table is created from config/audit-table.json (the
  * definition CloudFormation deploys) with every GSI, kept across restarts, and a port
- * already in use is reported with the variable that moves it.
+ * already in use is reported with the variable that moves it, a data folder in use by another
+ * dynalite with what to do.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { auditTableInput, ensureTable, localDynamoClient, startDynalite } from '../../local/dynamodb.js';
+import {
+  auditTableInput,
+  DataFolderInUseError,
+  ensureTable,
+  localDynamoClient,
+  startDynalite,
+} from '../../local/dynamodb.js';
 import { claimPort, PortInUseError } from '../../local/ports.js';
 
 const credentials = {
@@ -70,6 +77,41 @@ describe('local DynamoDB', () => {
       assert.equal(read.Item?.issuanceId?.S, '01TEST');
     } finally {
       await after.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  // Without the check the second start's first request crashes its dynalite and never gets an answer.
+  it('refuses a data folder another dynalite holds, and the holder keeps serving', {
+    timeout: 30_000,
+  }, async () => {
+    // Prepare: a first dynalite owns the folder and has data in it.
+    const dataDir = mkdtempSync(join(tmpdir(), 'dynalite-'));
+    const item = { issuanceId: { S: '01HELD' }, record: { S: 'INTENT' } };
+    const holder = await startDynalite({ port: 0, dataDir });
+    try {
+      const client = localDynamoClient(holder.url, credentials);
+      await ensureTable(client, auditTableInput('audit-test'));
+      await client.send(new PutItemCommand({ TableName: 'audit-test', Item: item }));
+      // Act
+      const second = startDynalite({ port: 0, dataDir }).then(async (started) => {
+        await ensureTable(localDynamoClient(started.url, credentials), auditTableInput('audit-test'));
+        await started.stop();
+        return started;
+      });
+      // Assess
+      await assert.rejects(second, (error: unknown) => {
+        assert.ok(error instanceof DataFolderInUseError, String(error));
+        assert.equal(
+          error.message,
+          `Another local stack is using ${dataDir} (is \`npm start\` already running in this folder?). Stop it first (Ctrl-C where it runs), or start this one from another folder.`,
+        );
+        return true;
+      });
+      const read = await client.send(new GetItemCommand({ TableName: 'audit-test', Key: item }));
+      assert.equal(read.Item?.issuanceId?.S, '01HELD');
+    } finally {
+      await holder.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -10,7 +10,6 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { signedFetch } from '../../lib/client/signed-fetch.js';
-import { claimPort } from '../../local/ports.js';
 import { devIdentity } from '../integration/stack-fixture.js';
 import { copyService, GRANTS_FILE } from './template-support.js';
 
@@ -27,37 +26,40 @@ const issue = () =>
     devIdentity('reporting-service'),
   );
 
+/** The API endpoint `npm start` printed: its ports are the ones it bound, so nothing else can take them. */
+const printedApiUrl = (output: string) => /^ {2}API +(http:\/\/127\.0\.0\.1:\d+)\/v1\//m.exec(output)?.[1];
+
 before(async () => {
   dir = copyService();
-  const ports: Record<string, string> = {};
-  for (const name of [
-    'BROKER_PORT',
-    'BROKER_LAMBDA_PORT',
-    'BROKER_DYNAMODB_PORT',
-    'BROKER_STS_PORT',
-    'BROKER_VOLCENGINE_STS_PORT',
-    'BROKER_SSM_PORT',
-  ]) {
-    ports[name] = String(await claimPort(0, name));
-  }
-  apiUrl = `http://127.0.0.1:${ports.BROKER_PORT}`;
-  // `npm start` as a developer runs it: default folders, only the ports moved.
+  // `npm start` as a developer runs it: default folders, every port 0 (any free one).
+  const ports = Object.fromEntries(
+    [
+      'BROKER_PORT',
+      'BROKER_LAMBDA_PORT',
+      'BROKER_DYNAMODB_PORT',
+      'BROKER_STS_PORT',
+      'BROKER_VOLCENGINE_STS_PORT',
+      'BROKER_SSM_PORT',
+    ].map((name) => [name, '0']),
+  );
   stack = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--fresh'], {
     cwd: dir,
     env: { ...process.env, ...ports },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  await new Promise<void>((resolve, reject) => {
+  apiUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`npm start timed out:\n${stackOutput}`)),
       START_TIMEOUT_MS,
     );
     const onData = (chunk: Buffer) => {
       stackOutput += chunk.toString('utf8');
-      if (stackOutput.includes('Local credential broker is up')) {
+      // The banner may arrive in more than one chunk: wait for the URL in it.
+      const url = stackOutput.includes('Local credential broker is up') && printedApiUrl(stackOutput);
+      if (url) {
         clearTimeout(timer);
-        resolve();
+        resolve(url);
       }
     };
     stack.stdout?.on('data', onData);

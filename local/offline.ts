@@ -14,6 +14,8 @@ const START_TIMEOUT_MS = 60_000;
 /** Kept of the child's output to explain a failed start. */
 const OUTPUT_TAIL_CHARS = 4000;
 
+export type OfflineServer = 'http' | 'lambda';
+
 export interface OfflineOptions {
   stage: string;
   /**
@@ -21,8 +23,8 @@ export interface OfflineOptions {
    * the port it was given, not the one it got, so binding 0 itself would leave it unknown).
    */
   lambdaPort: number;
-  /** Picks a free loopback port for the HTTP server (tests hand it a taken one). */
-  choosePort: () => Promise<number>;
+  /** Picks a free loopback port for the HTTP server or the Lambda one (tests hand it a taken one). */
+  choosePort: (server: OfflineServer) => Promise<number>;
   /** The functions' environment; the ports are added to it. */
   env: Record<string, string>;
   onOutput?: (chunk: string) => void;
@@ -40,8 +42,8 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
   // A fixed Lambda port already taken is said at once, not after bundling every function.
   if (options.lambdaPort !== 0) await claimPort(options.lambdaPort, 'BROKER_LAMBDA_PORT');
   for (let attempt = 1; ; attempt++) {
-    const httpPort = await options.choosePort();
-    const lambdaPort = options.lambdaPort || (await chooseOtherPort(httpPort));
+    const httpPort = await options.choosePort('http');
+    const lambdaPort = options.lambdaPort || (await options.choosePort('lambda'));
     const child = spawnOffline(options, httpPort, lambdaPort);
     const outcome = await started(child, httpPort);
     if (outcome.ready) return { httpPort, lambdaPort, stop: () => stopProcess(child) };
@@ -58,14 +60,6 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
         `serverless-offline lost its ${takenPort === httpPort ? 'HTTP' : 'Lambda'} port to another process ${attempt} times in a row (EADDRINUSE on 127.0.0.1:${takenPort}); try again`,
       );
     }
-  }
-}
-
-/** A free loopback port for the Lambda endpoint, never the one just chosen for HTTP. */
-async function chooseOtherPort(httpPort: number): Promise<number> {
-  for (;;) {
-    const port = await claimPort(0, 'BROKER_LAMBDA_PORT');
-    if (port !== httpPort) return port;
   }
 }
 

@@ -19,7 +19,7 @@ import {
   startDynalite,
 } from './dynamodb.js';
 import { ensureLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuerFiles } from './jwt-issuer.js';
-import { startOffline } from './offline.js';
+import { type OfflineServer, startOffline } from './offline.js';
 import { claimPort, startOnPort } from './ports.js';
 import { type SsmEmulator, startSsmEmulator } from './ssm-emulator/index.js';
 import { startVolcengineStsEmulator } from './volcengine-sts-emulator/index.js';
@@ -75,10 +75,11 @@ export interface LocalStackOptions {
    */
   maxInFlight?: number;
   /**
-   * Picks the loopback port serverless-offline's HTTP server will bind (default: a free one).
-   * A seam for tests, which hand it a taken port to provoke the race the stack retries.
+   * Picks the loopback port serverless-offline's HTTP server, or its Lambda server when the
+   * Lambda port is 0, will bind (default: a free one). A seam for tests, which hand it a
+   * taken port to provoke the race the stack retries.
    */
-  chooseOfflinePort?: () => Promise<number>;
+  chooseOfflinePort?: (server: OfflineServer) => Promise<number>;
   /** Extra environment for the API (tests tune timeouts with it). */
   apiEnv?: Record<string, string>;
   onApiOutput?: (chunk: string) => void;
@@ -175,8 +176,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       evidenceDir: join(options.dataDir, 'audit-evidence'),
     };
 
-    // serverless-offline listens behind the gate on a loopback port of its own, chosen before
-    // it starts (./offline.ts retries a start that lost that port to another process).
+    // serverless-offline listens behind the gate on a loopback port of its own (and on a
+    // Lambda port, chosen too when 0), chosen before it starts (./offline.ts retries a start
+    // that lost one to another process).
     const offline = await startOffline({
       stage: LOCAL_STAGE,
       lambdaPort: options.ports.lambda,

@@ -1,9 +1,9 @@
 /**
  * The local stack's ports: servers it runs in-process bind their own port (0 → any free
- * one), so nothing can take it between choosing and binding; serverless-offline's HTTP
- * port must be chosen before it starts, and a start that lost it to another process is
- * retried on a new one. A port the user fixed is never moved: its taker is named with the
- * variable that moves it.
+ * one), so nothing can take it between choosing and binding; serverless-offline's ports
+ * (HTTP, and Lambda when 0) must be chosen before it starts, and a start that lost one to
+ * another process is retried on new ones. A port the user fixed is never moved: its taker
+ * is named with the variable that moves it.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { OFFLINE_START_ATTEMPTS } from '../../local/offline.js';
+import { OFFLINE_START_ATTEMPTS, type OfflineServer } from '../../local/offline.js';
 import { claimPort, listenOnLoopback, PortInUseError } from '../../local/ports.js';
 import { type LocalStackOptions, startLocalStack } from '../../local/stack.js';
 import { startStackFixture } from './stack-fixture.js';
@@ -57,29 +57,40 @@ describe('local stack ports', { concurrency: true }, () => {
   });
   after(() => thief.stop());
 
-  it('starts serverless-offline again on a new port when the port chosen for it was taken', async () => {
-    // Prepare: the first port chosen for serverless-offline is already taken (the race, made certain).
-    const chosen: number[] = [];
-    const chooseOfflinePort = async () => {
-      const port = chosen.length === 0 ? thief.port : await claimPort(0, 'test');
-      chosen.push(port);
+  it('starts serverless-offline again on new ports when a port chosen for it was taken (HTTP, then Lambda)', async () => {
+    // Prepare: the first HTTP port, then the second Lambda port chosen are already taken
+    // (the race, made certain); the third start gets free ones.
+    const chosen: Record<OfflineServer, number[]> = { http: [], lambda: [] };
+    const chooseOfflinePort = async (server: OfflineServer) => {
+      const start = chosen[server].length + 1;
+      const taken = (server === 'http' && start === 1) || (server === 'lambda' && start === 2);
+      const port = taken ? thief.port : await claimPort(0, 'test');
+      chosen[server].push(port);
       return port;
     };
     // Act
     const fixture = await startStackFixture({ chooseOfflinePort });
     try {
       const response = await fixture.call('reporting-service', 'GET', '/v1/health');
-      // Assess: a second port was chosen, and the API answering is the broker, not the taker.
-      assert.equal(chosen.length, 2);
-      assert.equal(chosen[0], thief.port);
+      const invoked = await fetch(
+        `${fixture.stack.lambdaUrl}/2015-03-31/functions/credential-broker-local-verifyGrants/invocations`,
+        { method: 'POST', body: '{}' },
+      );
+      // Assess: three starts, and the API and Lambda endpoints answering are the broker's, not the taker.
+      assert.equal(chosen.http.length, 3);
+      assert.equal(chosen.lambda.length, 3);
       assert.equal(response.status, 200);
       const body = (await response.json()) as { table?: { name?: string } };
       assert.equal(body.table?.name, fixture.stack.tableName);
+      assert.equal(fixture.stack.lambdaUrl, `http://127.0.0.1:${chosen.lambda[2]}`);
+      assert.equal(invoked.status, 200);
+      const verified = (await invoked.json()) as { checked?: unknown };
+      assert.equal(typeof verified.checked, 'number');
       assert.equal(thief.requests(), 0);
-      assert.match(
-        fixture.apiOutput(),
-        new RegExp(`EADDRINUSE: address already in use 127\\.0\\.0\\.1:${thief.port}`),
-      );
+      const lost = fixture
+        .apiOutput()
+        .match(new RegExp(`EADDRINUSE: address already in use 127\\.0\\.0\\.1:${thief.port}`, 'g'));
+      assert.equal(lost?.length, 2, fixture.apiOutput());
     } finally {
       await fixture.stop();
     }
@@ -88,7 +99,8 @@ describe('local stack ports', { concurrency: true }, () => {
   it(`gives up after ${OFFLINE_START_ATTEMPTS} starts that each lost their port`, async () => {
     // Prepare: every port chosen for serverless-offline is taken.
     let choices = 0;
-    const chooseOfflinePort = async () => {
+    const chooseOfflinePort = async (server: OfflineServer) => {
+      if (server === 'lambda') return claimPort(0, 'test');
       choices++;
       return thief.port;
     };
@@ -107,8 +119,8 @@ describe('local stack ports', { concurrency: true }, () => {
   it('fails at once, with what serverless-offline said, when its start failed for another reason', async () => {
     // Prepare: serverless-offline's process cannot even load.
     let choices = 0;
-    const chooseOfflinePort = async () => {
-      choices++;
+    const chooseOfflinePort = async (server: OfflineServer) => {
+      if (server === 'http') choices++;
       return claimPort(0, 'test');
     };
     // Act

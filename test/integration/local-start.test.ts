@@ -4,7 +4,6 @@
  * The holder here is the part of a running stack that owns the folder, its dynalite.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,31 +15,18 @@ import {
   localDynamoClient,
   startDynalite,
 } from '../../local/dynamodb.js';
-import { copyService } from '../template/template-support.js';
+import { copyService, spawnLocalStart } from '../template/template-support.js';
 import { devIdentity } from './stack-fixture.js';
 
 /** Bounds a start that does not fail as it should: it would bundle and serve for good. */
 const EXIT_TIMEOUT_MS = 60_000;
-const PORT_VARIABLES = [
-  'BROKER_PORT',
-  'BROKER_LAMBDA_PORT',
-  'BROKER_DYNAMODB_PORT',
-  'BROKER_STS_PORT',
-  'BROKER_VOLCENGINE_STS_PORT',
-  'BROKER_SSM_PORT',
-];
 const IN_USE_MESSAGE =
   'Another local stack is using .local/dynamodb (is `npm start` already running in this folder?). Stop it first (Ctrl-C where it runs), or start this one from another folder.';
 const heldItem = { issuanceId: { S: '01HELD' }, record: { S: 'INTENT' } };
 
 /** Runs `npm start` in `dir` on free ports; resolves how it ended, stopping it after the timeout. */
 function runStart(dir: string, args: string[]) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
-    cwd: dir,
-    env: { ...process.env, ...Object.fromEntries(PORT_VARIABLES.map((name) => [name, '0'])) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawnLocalStart(dir, args);
   const group = child.pid;
   if (group === undefined) throw new Error('npm start did not spawn');
   let stdout = '';

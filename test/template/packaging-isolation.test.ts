@@ -5,13 +5,13 @@
  * stack (serverless-esbuild deletes its work folder when done).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { signedFetch } from '../../lib/client/signed-fetch.js';
 import { devIdentity } from '../integration/stack-fixture.js';
-import { copyService, GRANTS_FILE } from './template-support.js';
+import { copyService, GRANTS_FILE, spawnLocalStart } from './template-support.js';
 
 const START_TIMEOUT_MS = 120_000;
 let dir: string;
@@ -32,22 +32,7 @@ const printedApiUrl = (output: string) => /^ {2}API +(http:\/\/127\.0\.0\.1:\d+)
 before(async () => {
   dir = copyService();
   // `npm start` as a developer runs it: default folders, every port 0 (any free one).
-  const ports = Object.fromEntries(
-    [
-      'BROKER_PORT',
-      'BROKER_LAMBDA_PORT',
-      'BROKER_DYNAMODB_PORT',
-      'BROKER_STS_PORT',
-      'BROKER_VOLCENGINE_STS_PORT',
-      'BROKER_SSM_PORT',
-    ].map((name) => [name, '0']),
-  );
-  stack = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--fresh'], {
-    cwd: dir,
-    env: { ...process.env, ...ports },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  stack = spawnLocalStart(dir, ['--fresh']);
   apiUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`npm start timed out:\n${stackOutput}`)),

@@ -3,7 +3,7 @@
  * policies, their actions, and their resources as strings (`Fn::GetAtt: [X, Arn]` is
  * rendered `${X.Arn}`, the way `Fn::Sub` spells it, so both compare alike).
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { type ChildProcess, execFile, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,6 +33,27 @@ export function copyService(): string {
   for (const entry of SERVICE_FILES) cpSync(entry, join(dir, entry), { recursive: true });
   symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
+}
+
+/**
+ * `npm start` (local/start.ts) in a copy of the service, as a developer runs it there, with
+ * every port variable 0: it binds free ports itself and prints them. Its own process group.
+ */
+export function spawnLocalStart(dir: string, args: string[] = []): ChildProcess {
+  const ports = [
+    'BROKER_PORT',
+    'BROKER_LAMBDA_PORT',
+    'BROKER_DYNAMODB_PORT',
+    'BROKER_STS_PORT',
+    'BROKER_VOLCENGINE_STS_PORT',
+    'BROKER_SSM_PORT',
+  ].map((name) => [name, '0']);
+  return spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
+    cwd: dir,
+    env: { ...process.env, ...Object.fromEntries(ports) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
 }
 
 const serverlessEnv = (env: Record<string, string>) => ({

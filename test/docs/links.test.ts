@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import { anchorsOf, citedTitlesOf, codeSpansOf, fenceAfterHeading, linksOf } from './markdown.js';
+import {
+  anchorsOf,
+  citedTitlesOf,
+  codeSpansOf,
+  fenceAfterHeading,
+  linksOf,
+  strayTableRowsOf,
+} from './markdown.js';
 
 /** Generated, installed or local state (git's own, and every folder .gitignore names): not the project's text. */
 const SKIPPED_DIRS = new Set([
@@ -102,6 +109,21 @@ describe('docs: links', () => {
     }
     assert.ok(cited > 0, 'no test title is quoted: the parser or docs/security.md changed shape');
     assert.deepEqual(missing, []);
+  });
+});
+
+describe('docs: tables', () => {
+  it('renders every table row written in a Markdown file inside its table', () => {
+    const stray = markdownFiles.flatMap((file) =>
+      strayTableRowsOf(read(file)).map((line) => `${file}:${line} is a table row outside any table`),
+    );
+    assert.deepEqual(stray, []);
+  });
+
+  it('finds a row cut off its table by a paragraph (the check can fail)', () => {
+    const cut = ['| a | b |', '|---|---|', '| 1 | 2 |', '', 'A note.', '| 3 | 4 |'].join('\n');
+    assert.deepEqual(strayTableRowsOf(cut), [6]);
+    assert.deepEqual(strayTableRowsOf(['| a | b |', '|---|---|', '| 1 | 2 |', '| 3 | 4 |'].join('\n')), []);
   });
 });
 

@@ -116,3 +116,22 @@ export function codeSpansOf(source: string): { text: string; line: number }[] {
         .map((token) => ({ text: token.content, line: (block.map?.[0] ?? 0) + 1 })),
     );
 }
+
+/** Blocks whose lines are not prose: a table, or code and HTML kept as written. */
+const RENDERED_AS_IS = new Set(['table_open', 'fence', 'code_block', 'html_block']);
+
+/**
+ * Lines written as table rows (starting with `|`) that render as no table: a paragraph put
+ * between two rows ends the table there, and the rows after it show as one run of text.
+ * Returns their 1-based line numbers.
+ */
+export function strayTableRowsOf(source: string): number[] {
+  const kept = new Set<number>();
+  for (const token of markdown.parse(source, {})) {
+    if (!token.map || !RENDERED_AS_IS.has(token.type)) continue;
+    for (let line = token.map[0]; line < token.map[1]; line++) kept.add(line);
+  }
+  return source
+    .split('\n')
+    .flatMap((text, index) => (/^\s*\|/.test(text) && !kept.has(index) ? [index + 1] : []));
+}

@@ -28,6 +28,8 @@ export interface OfflineOptions {
   /** The functions' environment; the ports are added to it. */
   env: Record<string, string>;
   onOutput?: (chunk: string) => void;
+  /** Stops a start under way (Ctrl-C while it bundles): the child is stopped, the start throws. */
+  signal?: AbortSignal;
 }
 
 export interface Offline {
@@ -44,8 +46,17 @@ export async function startOffline(options: OfflineOptions): Promise<Offline> {
   for (let attempt = 1; ; attempt++) {
     const httpPort = await options.choosePort('http');
     const lambdaPort = options.lambdaPort || (await options.choosePort('lambda'));
+    options.signal?.throwIfAborted();
     const child = spawnOffline(options, httpPort, lambdaPort);
+    // The child has a process group of its own, which a Ctrl-C meant for the stack misses.
+    const stopChild = () => void stopProcess(child);
+    options.signal?.addEventListener('abort', stopChild, { once: true });
     const outcome = await started(child, httpPort);
+    options.signal?.removeEventListener('abort', stopChild);
+    if (options.signal?.aborted) {
+      await stopProcess(child);
+      options.signal.throwIfAborted();
+    }
     if (outcome.ready) return { httpPort, lambdaPort, stop: () => stopProcess(child) };
     await stopProcess(child);
     const takenPort = addressInUse(outcome.output);

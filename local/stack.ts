@@ -83,6 +83,8 @@ export interface LocalStackOptions {
   /** Extra environment for the API (tests tune timeouts with it). */
   apiEnv?: Record<string, string>;
   onApiOutput?: (chunk: string) => void;
+  /** Stops a start under way: what it started is stopped, and the start throws the reason. */
+  signal?: AbortSignal;
 }
 
 export interface LocalStack {
@@ -208,6 +210,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ...options.apiEnv,
       },
       onOutput: options.onApiOutput,
+      signal: options.signal,
     });
     stoppers.push(offline.stop);
     gate.connect(offline.httpPort);

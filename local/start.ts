@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertDataFolderFree, DataFolderInUseError } from './dynamodb.js';
 import { PortInUseError } from './ports.js';
-import { startLocalStack } from './stack.js';
+import { type LocalStack, startLocalStack } from './stack.js';
 
 const port = (name: string, fallback: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -41,6 +41,24 @@ const dataDir = '.local';
 const dynamoDir = join(dataDir, 'dynamodb');
 const grantsFile = process.env.BROKER_GRANTS_FILE ?? 'local/grants.yaml';
 
+// Ctrl-C from the first moment: a start under way stops what it started (serverless-offline
+// runs in a process group of its own, which the terminal's Ctrl-C does not reach).
+const starting = new AbortController();
+let stack: LocalStack | undefined;
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping…');
+  starting.abort();
+  if (stack) {
+    await stack.stop();
+    process.exit(0);
+  }
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
 console.log('Starting the local credential broker…');
 try {
   if (process.argv.includes('--fresh')) {
@@ -51,15 +69,21 @@ try {
     });
     rmSync(dataDir, { recursive: true, force: true });
   }
-  const stack = await startLocalStack({
+  stack = await startLocalStack({
     ports,
     dataDir,
     persistDynamo: true,
     grantsFile,
     identitiesFile: 'local/dev-identities.json',
     onApiOutput: process.env.BROKER_VERBOSE ? (chunk) => process.stdout.write(chunk) : undefined,
+    signal: starting.signal,
     maxInFlight: positive('BROKER_LOCAL_MAX_IN_FLIGHT', 4),
   });
+  if (stopping) {
+    // Ctrl-C came as the start finished.
+    await stack.stop();
+    process.exit(0);
+  }
   console.log(`
 Local credential broker is up (stage local, grants ${grantsFile}).
   API               ${stack.apiUrl}/v1/   (health: ${stack.apiUrl}/v1/health, OpenAPI: ${stack.apiUrl}/v1/openapi.json)
@@ -80,17 +104,9 @@ Try it (signed with a dev identity from local/dev-identities.json):
   curl -s -X POST ${stack.apiUrl}/v1/oidc/credentials -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"grant":"doris-vault-rotation"}'
 
 Ctrl-C stops everything.`);
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping…');
-    await stack.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
 } catch (error) {
+  // Stopped while starting: the start stopped what it had started.
+  if (starting.signal.aborted) process.exit(0);
   if (error instanceof PortInUseError || error instanceof DataFolderInUseError) console.error(error.message);
   else
     console.error(`Local stack failed to start: ${error instanceof Error ? error.message : String(error)}`);

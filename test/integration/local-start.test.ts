@@ -2,9 +2,10 @@
  * `npm start` (local/start.ts) in a folder whose `.local/dynamodb` another stack holds: it
  * says so and what to do, exits 1, leaves nothing running and, with --fresh, wipes nothing.
  * The holder here is the part of a running stack that owns the folder, its dynalite.
+ * And Ctrl-C while it starts leaves nothing running either.
  */
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -51,17 +52,23 @@ function runStart(dir: string, args: string[]) {
   });
 }
 
+/** Whether a process of the group `group` runs now. */
+function groupRuns(group: number): boolean {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Whether a process of the group `group` still runs after a grace period (tsx's esbuild
  * service, a child of the failed start, exits a moment after its parent).
  */
 async function groupStillRuns(group: number): Promise<boolean> {
   for (let waited = 0; waited < 5000; waited += 100) {
-    try {
-      process.kill(-group, 0);
-    } catch {
-      return false;
-    }
+    if (!groupRuns(group)) return false;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return true;
@@ -102,4 +109,59 @@ describe('npm start in a folder another stack uses', () => {
       assert.equal((await read()).Item?.issuanceId?.S, '01HELD');
     });
   }
+});
+
+/** The processes whose parent is `parent` and whose command line contains `command` (Linux /proc). */
+function childrenOf(parent: number, command: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        // "pid (comm) state ppid …": comm may hold spaces, so read after its closing parenthesis.
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === parent && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(command);
+      } catch {
+        return false; // exited meanwhile
+      }
+    })
+    .map(Number);
+}
+
+describe('Ctrl-C while npm start starts', () => {
+  let dir: string;
+  let offline: number | undefined;
+  before(() => {
+    dir = copyService();
+  });
+  after(() => {
+    // Only if the stop failed: serverless-offline's own group outlived the start.
+    if (offline !== undefined && groupRuns(offline)) process.kill(-offline, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops serverless-offline, which runs in a process group of its own, and exits 0', async () => {
+    // Prepare: the start is bundling the functions in serverless-offline.
+    const start = spawnLocalStart(dir, [], { BROKER_VERBOSE: '1' });
+    const group = start.pid;
+    assert.ok(group !== undefined);
+    let output = '';
+    start.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
+    for (let waited = 0; offline === undefined; waited += 100) {
+      assert.ok(waited < EXIT_TIMEOUT_MS, `serverless-offline never started:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      offline = childrenOf(group, 'serverless.js').at(0);
+    }
+    assert.doesNotMatch(output, /Local credential broker is up/);
+    // Act: Ctrl-C in a terminal signals the foreground process group: the start's, not serverless-offline's.
+    process.kill(-group, 'SIGINT');
+    const code = await exited;
+    // Assess
+    assert.equal(code, 0, output);
+    assert.match(output, /Stopping…/);
+    assert.equal(groupRuns(offline), false, 'serverless-offline still runs after npm start stopped');
+  });
 });

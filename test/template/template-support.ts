@@ -39,7 +39,11 @@ export function copyService(): string {
  * `npm start` (local/start.ts) in a copy of the service, as a developer runs it there, with
  * every port variable 0: it binds free ports itself and prints them. Its own process group.
  */
-export function spawnLocalStart(dir: string, args: string[] = []): ChildProcess {
+export function spawnLocalStart(
+  dir: string,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): ChildProcess {
   const ports = [
     'BROKER_PORT',
     'BROKER_LAMBDA_PORT',
@@ -50,7 +54,7 @@ export function spawnLocalStart(dir: string, args: string[] = []): ChildProcess 
   ].map((name) => [name, '0']);
   return spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', ...args], {
     cwd: dir,
-    env: { ...process.env, ...Object.fromEntries(ports) },
+    env: { ...process.env, ...Object.fromEntries(ports), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -27,6 +27,12 @@
  * a Lambda's core); `--emulators=in-process` runs them on the bench's thread, where every
  * concurrent call costs its whole emulator CPU in sequence. Each repetition rotates which
  * side goes first. Targets: handler/floor ≤ 1.05 at p50 and ≤ 1.15 at p99.
+ *
+ * Wall-clock ratios on a shared 2-core machine move by ±0.1 with the load of others, more
+ * than the broker's code costs. So the bench also reports this process's CPU time per
+ * issuance on the handler side and on its calls sent directly: their difference is the CPU
+ * of the broker's own code around the same calls (the emulators' CPU, when in-process, is
+ * the same on both sides), a figure the load of other processes moves far less.
  */
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, type AssumeRoleCommandInput, STSClient } from '@aws-sdk/client-sts';
@@ -206,6 +212,9 @@ const figures = {
     values: [] as number[],
   },
   updatesPer1000: { name: 'handler counter updates per 1000 issuances', unit: '', values: [] as number[] },
+  handlerCpu: { name: 'handler CPU per issuance', unit: 'µs', values: [] as number[] },
+  wireCpu: { name: 'its calls sent directly CPU per issuance', unit: 'µs', values: [] as number[] },
+  codeCpu: { name: 'broker code CPU per issuance (the difference)', unit: 'µs', values: [] as number[] },
 } satisfies Record<string, Figure>;
 
 // Each repetition runs the sides in a rotated order, so none always goes first.
@@ -218,10 +227,14 @@ try {
   for (const side of order) await timeEach(WARMUP, sides[side]);
   for (let rep = 0; rep < REPETITIONS; rep++) {
     const samples = {} as Record<Side, number[]>;
+    const cpuMicros = {} as Record<Side, number>;
     for (let i = 0; i < order.length; i++) {
       const side = order[(rep + i) % order.length] as Side;
       const updatesBefore = counterUpdates;
+      const cpuBefore = process.cpuUsage();
       samples[side] = await timeEach(REQUESTS, sides[side]);
+      const cpu = process.cpuUsage(cpuBefore);
+      cpuMicros[side] = (cpu.user + cpu.system) / REQUESTS;
       if (side === 'handler')
         figures.updatesPer1000.values.push(((counterUpdates - updatesBefore) * 1000) / REQUESTS);
     }
@@ -238,6 +251,9 @@ try {
     figures.codeP50.values.push(handler.p50 / wire.p50);
     figures.callsP50.values.push(wire.p50 / floor.p50);
     figures.withUpdatesP50.values.push(distribution(samples.withUpdates).p50 / floor.p50);
+    figures.handlerCpu.values.push(cpuMicros.handler);
+    figures.wireCpu.values.push(cpuMicros.wire);
+    figures.codeCpu.values.push(cpuMicros.handler - cpuMicros.wire);
   }
 } finally {
   quiet.restore();

@@ -33,7 +33,10 @@ const formatIssue = (file: string, issue: GrantsFileIssue) =>
 /** Where a path of the document was written, when the source knows (YAML does, JSON does not). */
 export type LineOf = (path: readonly PropertyKey[]) => number | undefined;
 
-/** The schema, then the ceiling policies; every issue named by path (and line, when known). */
+/**
+ * The schema, then the ceiling policies; every issue named by path (and line, when known).
+ * The grants come back deeply frozen.
+ */
 export function validateGrants(value: unknown, file: string, lineOf: LineOf = () => undefined): GrantsFile {
   // Parsed once per cold start (or per check): zod's compiled fast path would cost more to
   // generate than it saves on one parse.
@@ -50,7 +53,18 @@ export function validateGrants(value: unknown, file: string, lineOf: LineOf = ()
       })),
     );
   }
-  return parsed.data;
+  // Grants are read-only once loaded: a grant's session-policy ceiling and allow-lists are
+  // derived once and cached per grant, so a change to the object would silently diverge
+  // from what is enforced. Frozen, a write throws instead.
+  return deepFreeze(parsed.data);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 /** The compiled grants file (JSON), validated as at packaging time. */

@@ -33,6 +33,23 @@ describe('compiled grants file (what the functions read)', () => {
     });
   }
 
+  it('loads grants deeply frozen: a write to a loaded grant throws, from YAML and from JSON', () => {
+    // Prepare
+    const compiled = write('frozen.json', compileGrants('local/grants.yaml'));
+    for (const file of [loadCompiledGrants(compiled), loadGrants('local/grants.yaml')]) {
+      const grant = file.grants[0];
+      assert.ok(grant?.provider === 'aws' && grant.policy);
+      const statements = grant.policy.Statement;
+      // Act / Assess: ESM is strict mode, so a write to a frozen object throws a TypeError.
+      assert.throws(() => file.grants.push(grant), TypeError);
+      assert.throws(() => Object.assign(grant, { disabled: true }), TypeError);
+      assert.throws(() => Object.assign(grant.policy ?? {}, { Statement: [] }), TypeError);
+      assert.throws(() => (Array.isArray(statements) ? statements.pop() : undefined), TypeError);
+      assert.throws(() => grant.callers.push('arn:aws:iam::999999999999:role/intruder'), TypeError);
+      assert.equal(grant.disabled, false);
+    }
+  });
+
   it('validates the compiled file again at cold start, with the same schema and ceiling checks', () => {
     // Prepare: valid JSON, but a grant that the schema refuses, and a ceiling with NotAction.
     const document = JSON.parse(compileGrants('config/grants.example.yaml'));

@@ -57,7 +57,8 @@ export function makeDynamoRateLimiter(options: DynamoRateLimiterOptions): RateLi
   const now = options.now ?? Date.now;
   const memo = makeOverLimitMemo();
   const leases = makeCounterLeases();
-  const admitted: RateVerdict = { over: false };
+  /** One verdict for every admitted request, shared: frozen, so no caller can change it for the others. */
+  const admitted: Readonly<RateVerdict> = Object.freeze({ over: false });
 
   /** Counts `tokens` in the window's item if they all fit under the limit; false if not. */
   async function count(
@@ -143,7 +144,7 @@ export function makeDynamoRateLimiter(options: DynamoRateLimiterOptions): RateLi
       // The budgets side by side: none, one or (a full lease refused) two round trips in
       // sequence, whatever their number.
       const verdicts = await Promise.all(rates.map((rate) => chargeOne(caller, rate, budget)));
-      return verdicts.find((verdict) => verdict.over) ?? { over: false };
+      return verdicts.find((verdict) => verdict.over) ?? admitted;
     },
   };
 }

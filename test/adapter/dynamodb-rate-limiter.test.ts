@@ -53,6 +53,8 @@ describe('DynamoDB rate limiter', () => {
     const verdict = await limiter.charge(caller, rates, ampleBudget());
     // Assess
     assert.deepEqual(admitted, [{ over: false }, { over: false }, { over: false }]);
+    // The admitted verdict is one object shared by every request: it must not be writable.
+    for (const shared of admitted) assert.throws(() => Object.assign(shared, { over: true }), TypeError);
     assert.deepEqual(verdict, { over: true, budget: 'grant:grant-a', retryAfterSeconds: 45, known: false });
   });
 

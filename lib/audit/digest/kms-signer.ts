@@ -4,6 +4,7 @@
  * public key is read once per cold start and checked to be P-256.
  */
 import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { withTimeout } from '../../budget.js';
 import { SIGNING_ALGORITHM } from './digest.js';
 import { type DigestPublicKey, type DigestSigner, digestPublicKey } from './signer.js';
 
@@ -17,9 +18,9 @@ export interface KmsSignerOptions {
 export function makeKmsSigner({ client, keyId, timeoutMs }: KmsSignerOptions): DigestSigner {
   let publicKey: Promise<DigestPublicKey> | undefined;
   const loadPublicKey = async () => {
-    const output = await client.send(new GetPublicKeyCommand({ KeyId: keyId }), {
-      abortSignal: AbortSignal.timeout(timeoutMs),
-    });
+    const output = await withTimeout(timeoutMs, (abortSignal) =>
+      client.send(new GetPublicKeyCommand({ KeyId: keyId }), { abortSignal }),
+    );
     if (output.KeySpec !== 'ECC_NIST_P256' || !output.SigningAlgorithms?.includes(SIGNING_ALGORITHM)) {
       throw new Error(`KMS key ${keyId} is not an ECC_NIST_P256 signing key`);
     }
@@ -36,14 +37,16 @@ export function makeKmsSigner({ client, keyId, timeoutMs }: KmsSignerOptions): D
       return publicKey;
     },
     async sign(message) {
-      const output = await client.send(
-        new SignCommand({
-          KeyId: keyId,
-          Message: message,
-          MessageType: 'RAW',
-          SigningAlgorithm: SIGNING_ALGORITHM,
-        }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      const output = await withTimeout(timeoutMs, (abortSignal) =>
+        client.send(
+          new SignCommand({
+            KeyId: keyId,
+            Message: message,
+            MessageType: 'RAW',
+            SigningAlgorithm: SIGNING_ALGORITHM,
+          }),
+          { abortSignal },
+        ),
       );
       if (!output.Signature) throw new Error(`KMS returned no signature for ${keyId}`);
       return output.Signature;

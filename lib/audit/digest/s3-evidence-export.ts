@@ -5,6 +5,7 @@
  * Only the digest function's role may put objects; nobody may delete them.
  */
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { withTimeout } from '../../budget.js';
 import { evidenceFileName, evidenceFileText } from './evidence-file.js';
 import type { EvidenceExport } from './ports.js';
 
@@ -19,16 +20,18 @@ export const EVIDENCE_PREFIX = 'windows/';
 export function makeS3EvidenceExport({ client, bucket, timeoutMs }: S3EvidenceExportOptions): EvidenceExport {
   return {
     async put(digest, records) {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: `${EVIDENCE_PREFIX}${evidenceFileName(digest)}`,
-          Body: evidenceFileText(digest, records),
-          ContentType: 'application/x-ndjson',
-          // Object Lock buckets refuse a put without an integrity checksum.
-          ChecksumAlgorithm: 'SHA256',
-        }),
-        { abortSignal: AbortSignal.timeout(timeoutMs) },
+      await withTimeout(timeoutMs, (abortSignal) =>
+        client.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: `${EVIDENCE_PREFIX}${evidenceFileName(digest)}`,
+            Body: evidenceFileText(digest, records),
+            ContentType: 'application/x-ndjson',
+            // Object Lock buckets refuse a put without an integrity checksum.
+            ChecksumAlgorithm: 'SHA256',
+          }),
+          { abortSignal },
+        ),
       );
     },
   };

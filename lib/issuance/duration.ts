@@ -6,12 +6,13 @@
 import type { Grant } from '../config/grants-schema.js';
 import {
   DEFAULT_DURATION_SECONDS,
+  type DURATION_BOUNDS,
   PROVIDER_DURATION_LIMITS,
   ROLE_CHAINING_MAX_SECONDS,
 } from '../contracts/limits.js';
 import { durationOutOfRange } from '../errors.js';
 
-export type DurationBound = 'provider_maximum' | 'grant_maximum' | 'role_maximum' | 'role_chaining';
+export type DurationBound = (typeof DURATION_BOUNDS)[number];
 
 export interface DurationRange {
   min: number;

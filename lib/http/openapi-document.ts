@@ -8,7 +8,8 @@
 import { oidcPath } from '../contracts/route.js';
 import type { Route } from './handler.js';
 
-type JsonSchema = Record<string, unknown>;
+/** A JSON Schema (2020-12, the dialect of OpenAPI 3.1) as plain JSON data. */
+export type JsonSchema = Record<string, unknown>;
 
 /** What both twins of a route share: parameters, request body and answers, as JSON Schema. */
 export interface WireSchemas {

@@ -6,9 +6,7 @@
 import * as z from 'zod';
 import { COMMON_PROBLEMS, type ProblemStatus, problemBodyWithCodes } from '../contracts/problem.js';
 import type { RouteContract } from '../contracts/route.js';
-import { type OpenApiRoute, openApiDocument, openApiPaths, type WireSchemas } from './openapi-document.js';
-
-type JsonSchema = Record<string, unknown>;
+import type { JsonSchema, OpenApiRoute, WireSchemas } from './openapi-document.js';
 
 const PROBLEM_TITLES: Record<ProblemStatus, string> = {
   400: 'Invalid request (field paths in `errors`)',
@@ -123,8 +121,4 @@ export function openApiRoutes(contracts: readonly RouteContract[]): OpenApiRoute
     ...(contract.description === undefined ? {} : { description: contract.description }),
     schemas: wireSchemas(contract, problemSchema),
   }));
-}
-
-export function buildOpenApi(info: { version: string }, contracts: readonly RouteContract[]) {
-  return openApiDocument(info, openApiPaths(openApiRoutes(contracts)));
 }

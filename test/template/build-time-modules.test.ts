@@ -13,9 +13,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
-import { ROUTE_CONTRACTS } from '../../lib/contracts/index.js';
-import { buildOpenApi } from '../../lib/http/openapi.js';
 import { buildContext, buildEvent } from '../support/lambda.js';
+import { servedOpenApiDocument } from '../support/openapi.js';
 
 const plugins = createRequire(import.meta.url)('../../config/serverless/esbuild-plugins.cjs') as Plugin[];
 const bundleOptions: BuildOptions = {
@@ -63,7 +62,7 @@ describe('build-time modules', () => {
     const response = await handler(buildEvent({ method: 'GET', path: '/v1/openapi.json' }), buildContext());
     // Assess
     assert.equal(response.statusCode, 200);
-    assert.deepEqual(JSON.parse(response.body), buildOpenApi({ version: '7.7.7' }, ROUTE_CONTRACTS));
+    assert.deepEqual(JSON.parse(response.body), await servedOpenApiDocument('7.7.7'));
     const bundled = Object.keys(metafile?.inputs ?? {});
     assert.deepEqual(
       bundled.filter((input) => /lib\/contracts\/index\.ts$|lib\/http\/openapi\.ts$/.test(input)),

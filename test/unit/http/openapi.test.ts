@@ -5,9 +5,9 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { ROUTE_CONTRACTS } from '../../../lib/contracts/index.js';
 import { COMMON_PROBLEMS } from '../../../lib/contracts/problem.js';
 import { ERROR_CATALOGUE } from '../../../lib/errors.js';
-import { buildOpenApi } from '../../../lib/http/openapi.js';
+import { servedOpenApiDocument } from '../../support/openapi.js';
 
-const document = buildOpenApi({ version: '1.2.3' }, ROUTE_CONTRACTS);
+const document = await servedOpenApiDocument('1.2.3');
 type Json = Record<string, unknown>;
 const operationOf = (path: string, method: string) =>
   ((document.paths[path] ?? {}) as Json)[method] as Json | undefined;

@@ -9,7 +9,7 @@ import type { AuditQueries } from '../../lib/audit/queries.js';
 import { auditQueryRoute } from '../../lib/audit/query-route.js';
 import { httpHandler } from '../../lib/http/handler.js';
 import { AUDITOR, auditGateOnFakes, NOT_AUDITOR } from '../support/audit-gate.js';
-import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
+import { getAsCaller } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
 function setup(options: { overAudit?: boolean } = {}) {
@@ -27,17 +27,7 @@ function setup(options: { overAudit?: boolean } = {}) {
   };
   const route = auditQueryRoute({ queries, admitAuditor });
   const handler = httpHandler(route, { logger: silentLogger(), maxBodyBytes: 1024 });
-  const get = async (as: string, path: string, query?: Record<string, string>, id?: string) => {
-    const event = buildEvent({
-      method: 'GET',
-      path,
-      queryStringParameters: query,
-      authorizer: iamAuthorizer(as),
-      pathParameters: id === undefined ? undefined : { id },
-    });
-    const response = await handler(event, buildContext());
-    return { ...response, json: JSON.parse(String(response.body)) as Record<string, unknown> };
-  };
+  const get = getAsCaller(handler);
   return { get, calls, audit, limiter };
 }
 

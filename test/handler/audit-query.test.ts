@@ -16,7 +16,7 @@ import { issuanceHistory } from '../../lib/contracts/get-issuance.js';
 import { auditPage } from '../../lib/contracts/list-issuances.js';
 import { AUDITOR, auditGateOnFakes, NOT_AUDITOR } from '../support/audit-gate.js';
 import { AUDIT_T0, auditTrail, issuanceIdOf } from '../support/audit-records.js';
-import { buildContext, buildEvent, iamAuthorizer } from '../support/lambda.js';
+import { getAsCaller } from '../support/lambda.js';
 import { silentLogger } from '../support/logs.js';
 
 /** The trail as the table holds it: each record with its index keys. */
@@ -70,20 +70,7 @@ function setup() {
     },
     { logger: silentLogger(), maxBodyBytes: 1024 },
   );
-  const get = async (as: string, path: string, query?: Record<string, string>, id?: string) => {
-    const event = buildEvent({
-      method: 'GET',
-      path,
-      queryStringParameters: query,
-      authorizer: iamAuthorizer(as),
-      pathParameters: id === undefined ? undefined : { id },
-    });
-    const response = await handler(event, buildContext());
-    return {
-      status: response.statusCode,
-      json: JSON.parse(String(response.body)) as Record<string, unknown>,
-    };
-  };
+  const get = getAsCaller(handler);
   return { get, queries, gate };
 }
 
@@ -95,7 +82,7 @@ describe('GET /v1/issuances composition', () => {
     const list = await get(NOT_AUDITOR, '/v1/issuances', { grant: 'reports-reader' });
     const one = await get(NOT_AUDITOR, `/v1/issuances/${issuanceIdOf(2)}`, undefined, issuanceIdOf(2));
     // Assess
-    assert.deepEqual([list.status, one.status], [403, 403]);
+    assert.deepEqual([list.statusCode, one.statusCode], [403, 403]);
     assert.deepEqual([list.json.code, one.json.code], ['not_allowed', 'not_allowed']);
     assert.equal(queries.length, 0);
     assert.deepEqual(
@@ -124,7 +111,7 @@ describe('GET /v1/issuances composition', () => {
         limit: '4',
         ...(cursor ? { cursor } : {}),
       });
-      assert.equal(response.status, 200, JSON.stringify(response.json));
+      assert.equal(response.statusCode, 200, JSON.stringify(response.json));
       const page = auditPage.parse(response.json);
       assert.deepEqual(page.servedBy, { index: 'byGrant', postFilters: [] });
       seen.push(...page.items.map((record) => `${record.issuanceId}/${record.decision}`));
@@ -158,7 +145,7 @@ describe('GET /v1/issuances composition', () => {
     });
     // Assess
     assert.deepEqual(
-      [foreign, tampered].map((response) => [response.status, response.json.code]),
+      [foreign, tampered].map((response) => [response.statusCode, response.json.code]),
       [
         [400, 'invalid_cursor'],
         [400, 'invalid_cursor'],
@@ -178,7 +165,7 @@ describe('GET /v1/issuances/{id} composition', () => {
     const open = await get(AUDITOR, `/v1/issuances/${unconfirmed}`, undefined, unconfirmed);
     const unknown = await get(AUDITOR, '/v1/issuances/ISS99999999', undefined, 'ISS99999999');
     // Assess
-    assert.equal(known.status, 200);
+    assert.equal(known.statusCode, 200);
     const history = issuanceHistory.parse(known.json);
     assert.equal(history.status, 'ISSUED');
     assert.deepEqual(
@@ -186,6 +173,6 @@ describe('GET /v1/issuances/{id} composition', () => {
       ['INTENT', 'ISSUED'],
     );
     assert.equal(issuanceHistory.parse(open.json).status, 'UNCONFIRMED');
-    assert.deepEqual([unknown.status, unknown.json.code], [404, 'not_found']);
+    assert.deepEqual([unknown.statusCode, unknown.json.code], [404, 'not_found']);
   });
 });

@@ -5,7 +5,12 @@
  * the only place a caller identity may come from (invariant 1).
  */
 import { readFileSync } from 'node:fs';
-import type { APIGatewayEventRequestContextV2, APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type {
+  APIGatewayEventRequestContextV2,
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
 
 export const CALLER_ROLE_ARN = 'arn:aws:iam::111111111111:role/reporting-service';
 export const CALLER_ASSUMED_ROLE_ARN = 'arn:aws:sts::111111111111:assumed-role/reporting-service/i-0abc123';
@@ -114,5 +119,25 @@ export function buildContext(remainingMs = 10_000, awsRequestId = 'lambda-req-00
     done: noop,
     fail: noop,
     succeed: noop,
+  };
+}
+
+type HttpAnswer = Promise<APIGatewayProxyStructuredResultV2>;
+
+/**
+ * GET requests to a handler as an IAM caller: `get(as, path, query, id)` answers the
+ * handler's response with its JSON body parsed (`id` is the route's `{id}` path parameter).
+ */
+export function getAsCaller(handler: (event: APIGatewayProxyEventV2, context: Context) => HttpAnswer) {
+  return async (as: string, path: string, query?: Record<string, string>, id?: string) => {
+    const event = buildEvent({
+      method: 'GET',
+      path,
+      queryStringParameters: query,
+      authorizer: iamAuthorizer(as),
+      pathParameters: id === undefined ? undefined : { id },
+    });
+    const response = await handler(event, buildContext());
+    return { ...response, json: JSON.parse(String(response.body)) as Record<string, unknown> };
   };
 }
